@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { flyteTaskMain, runProcess } from "../dist/src/cli.js";
+
+await runProcess(flyteTaskMain);

@@ -1,0 +1,74 @@
+/**
+ * The Yeoman generator behind `create-flyte-task`: Yeoman runs the loop (prompting, writing,
+ * end) and owns the in-memory file system; each stage's work is a call into src/.
+ * Files are committed by Yeoman into a staging folder beside the target, then moved into
+ * place in one step, so a failure never leaves a half-made plugin.
+ */
+import { rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import Generator, { type BaseOptions } from "yeoman-generator";
+import { QUESTIONS, toSchema, withDefaults, withExample, type Answers, type Ask, type CreateOptions } from "../../src/answers.js";
+import { moveIntoPlace } from "../../src/apply.js";
+import { initRepository, installAndTest } from "../../src/exec.js";
+import { describe, planScaffold } from "../../src/plan.js";
+import { scaffoldFiles } from "../../src/sync.js";
+import type { TaskSchema } from "../../src/schema.js";
+
+export type AppOptions = BaseOptions & {
+  /** Answers from flags and the answers file; the generator asks for the rest when `interactive`. */
+  answers: Answers;
+  create: CreateOptions;
+  interactive: boolean;
+};
+
+export default class FlyteTaskGenerator extends Generator<Record<string, never>, AppOptions> {
+  private schema?: TaskSchema;
+  private target = "";
+  private staging = "";
+  private files = new Map<string, string>();
+
+  async prompting(): Promise<void> {
+    const answers: Answers = { ...this.options.answers };
+    if (this.options.interactive) {
+      const ask: Ask = (questions) => this.prompt(questions as never);
+      for (const question of QUESTIONS) await question(ask, answers);
+    }
+    const complete = withDefaults(withExample(answers));
+    this.schema = toSchema(complete);
+    this.target = resolve(this.options.create.directory ?? complete.directory!);
+  }
+
+  async writing(): Promise<void> {
+    this.files = await scaffoldFiles(this.schema!);
+    const changes = planScaffold(this.target, this.files, this.options.create.force);
+    if (this.options.create.dryRun) {
+      this.log(`Would write ${changes.length} files in ${this.target}:`);
+      for (const line of describe(changes)) this.log(`  ${line}`);
+      return;
+    }
+    this.staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
+    this.destinationRoot(this.staging);
+    for (const [path, content] of this.files) this.fs.write(this.destinationPath(path), content);
+  }
+
+  async end(): Promise<void> {
+    if (this.options.create.dryRun) return;
+    try {
+      moveIntoPlace(this.staging, this.target, this.files);
+    } finally {
+      rmSync(this.staging, { recursive: true, force: true });
+    }
+    this.log(`Created ${this.schema!.name} in ${this.target}`);
+    if (this.options.create.git) await initRepository(this.target, (line) => this.log(line));
+    if (this.options.create.install) await installAndTest(this.target, (line) => this.log(line));
+    this.log(nextSteps(this.target, this.options.create.install));
+  }
+}
+
+function nextSteps(target: string, installed: boolean): string {
+  const lines = ["", "Next:", `  cd ${target}`];
+  if (!installed) lines.push('  python -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/pytest');
+  lines.push("  edit the executor (the TODO in executor.py), then build and push the image (see README.md)");
+  return lines.join("\n");
+}

@@ -1,0 +1,407 @@
+/**
+ * Answers: what the user asked for, from flags, an answers file and (with a terminal) prompts.
+ * Each question has a flag; each `askFor*` returns early when a flag or the file answered it.
+ * Validation is the schema's: prompts call the same `check*` functions as flags.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { InputError } from "./errors.js";
+import {
+  checkFieldName,
+  checkFieldType,
+  checkImage,
+  checkKind,
+  checkPluginName,
+  checkTaskType,
+  defaultImage,
+  defaultTaskType,
+  DEFAULT_OUTPUT,
+  EXAMPLES,
+  FIELD_TYPES,
+  KINDS,
+  parseDefaultText,
+  parseFieldSpec,
+  SchemaError,
+  validateSchema,
+  type Example,
+  type FieldType,
+  type Kind,
+  type RawField,
+  type RawSchema,
+  type TaskSchema,
+} from "./schema.js";
+
+export interface CreateOptions {
+  readonly directory: string | undefined;
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  readonly install: boolean;
+  readonly git: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** Answers known before any prompt: every value is still unvalidated. */
+export interface Answers {
+  directory?: string;
+  name?: string;
+  kind?: string;
+  taskType?: string;
+  image?: string;
+  output?: string;
+  example?: string;
+  fields?: RawField[];
+}
+
+export const CREATE_FLAGS = {
+  name: { type: "string" },
+  kind: { type: "string" },
+  "task-type": { type: "string" },
+  image: { type: "string" },
+  field: { type: "string", multiple: true },
+  description: { type: "string", multiple: true },
+  output: { type: "string" },
+  example: { type: "string" },
+  yes: { type: "boolean", short: "y" },
+  answers: { type: "string" },
+  "dry-run": { type: "boolean" },
+  force: { type: "boolean" },
+  install: { type: "boolean" },
+  "no-git": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+export const CREATE_USAGE = `Usage: create-flyte-task [directory] [flags]
+
+Scaffolds a Flyte pre-built container task plugin (a Python package) in <directory>.
+
+Flags:
+  --name <name>            plugin name, lower-case words joined by hyphens (default: the directory's name)
+  --kind <kind>            generic (default) or sql
+  --task-type <type>       the Flyte task type (default: the name with - replaced by _)
+  --image <ref>            the container image the task runs in
+                           (default: localhost:30000/flytekitplugins-<name>:0.1.0)
+  --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
+                           types: ${FIELD_TYPES.join(", ")}
+  --description <n=text>   a field's description, repeatable
+  --output <name:type>     the generic task's single output (default: result:str)
+  --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
+  --answers <file.json>    read answers from a JSON file (flags win)
+  -y, --yes                take the default for every question a flag did not answer
+  --dry-run                list what would be written; write nothing
+  --force                  write into a non-empty directory
+  --install                create .venv, install the plugin with its test extras, run its tests
+  --no-git                 skip git init and the first commit
+  -h, --help               show this help
+  -V, --version            show the version
+`;
+
+type ParsedFlags = ReturnType<typeof parseCreateArgs>["values"];
+
+function parseCreateArgs(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: CREATE_FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message.split("\n")[0]}: see --help`);
+  }
+}
+
+/** Parses argv into options and the answers that flags and the answers file give. */
+export function readCreateArgs(argv: readonly string[]): { options: CreateOptions; answers: Answers } {
+  const { values, positionals } = parseCreateArgs(argv);
+  if (positionals.length > 1) throw new InputError(`too many arguments "${positionals.join(" ")}": give one directory`);
+  const options: CreateOptions = {
+    directory: positionals[0],
+    yes: values.yes ?? false,
+    dryRun: values["dry-run"] ?? false,
+    force: values.force ?? false,
+    install: values.install ?? false,
+    git: !(values["no-git"] ?? false),
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+  if (options.help || options.version) return { options, answers: {} };
+  const fromFile = values.answers === undefined ? {} : readAnswersFile(values.answers);
+  return { options, answers: { ...fromFile, ...answersFromFlags(values, options.directory, fromFile) } };
+}
+
+function answersFromFlags(values: ParsedFlags, directory: string | undefined, fromFile: Answers): Answers {
+  const answers: Answers = {};
+  const set = <K extends keyof Answers>(key: K, value: Answers[K] | undefined) => {
+    if (value !== undefined) answers[key] = value;
+  };
+  set("directory", directory);
+  set("name", values.name);
+  set("kind", values.kind);
+  set("taskType", values["task-type"]);
+  set("image", values.image);
+  set("output", values.output);
+  set("example", values.example);
+  const fields = values.field?.map((spec) => fieldFromFlag(spec));
+  const withDescriptions = applyDescriptions(fields ?? fromFile.fields ?? [], values.description ?? []);
+  if (fields !== undefined || values.description !== undefined) answers.fields = withDescriptions;
+  return answers;
+}
+
+function fieldFromFlag(spec: string): RawField {
+  try {
+    return parseFieldSpec(spec);
+  } catch (error) {
+    throw new InputError(`--field "${spec}": ${(error as Error).message}`);
+  }
+}
+
+function applyDescriptions(fields: RawField[], descriptions: readonly string[]): RawField[] {
+  const result = fields.map((field) => ({ ...field }));
+  for (const entry of descriptions) {
+    const at = entry.indexOf("=");
+    const name = at < 0 ? entry : entry.slice(0, at);
+    const field = result.find((candidate) => candidate.name === name);
+    if (at < 0 || field === undefined) {
+      throw new InputError(`--description "${entry}": it must be name=text for a field given with --field`);
+    }
+    field.description = entry.slice(at + 1);
+  }
+  return result;
+}
+
+const ANSWER_KEYS: ReadonlySet<string> = new Set(["directory", "name", "kind", "taskType", "image", "output", "example", "fields"]);
+
+function readAnswersFile(path: string): Answers {
+  if (!existsSync(path)) throw new InputError(`answers file "${path}" does not exist`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InputError(`answers file "${path}" is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InputError(`answers file "${path}" must hold a JSON object`);
+  }
+  const unknown = Object.keys(data).filter((key) => !ANSWER_KEYS.has(key));
+  if (unknown.length > 0) {
+    throw new InputError(`answers file "${path}" has unknown key "${unknown[0]}": allowed keys are ${[...ANSWER_KEYS].join(", ")}`);
+  }
+  const answers = data as Record<string, unknown>;
+  for (const key of ["directory", "name", "kind", "taskType", "image", "output", "example"]) {
+    if (answers[key] !== undefined && typeof answers[key] !== "string") {
+      throw new InputError(`answers file "${path}": "${key}" must be a string`);
+    }
+  }
+  return { ...(answers as Answers), fields: readFileFields(path, answers.fields) };
+}
+
+/** Fields in an answers file: `"name:type=default"` strings or `{ name, type, default, description }` objects. */
+function readFileFields(path: string, fields: unknown): RawField[] | undefined {
+  if (fields === undefined) return undefined;
+  if (!Array.isArray(fields)) throw new InputError(`answers file "${path}": "fields" must be a list`);
+  return fields.map((field: unknown) => {
+    if (typeof field === "string") return fieldFromFlag(field);
+    if (typeof field === "object" && field !== null && !Array.isArray(field)) return field as RawField;
+    throw new InputError(`answers file "${path}": field ${JSON.stringify(field)} must be a "name:type" string or an object`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// From answers to a schema
+
+/** The example's preset answers; flags still override them. */
+const EXAMPLE_ANSWERS: Readonly<Record<Example, Answers>> = {
+  sqlite: {
+    name: "sqlite3",
+    kind: "sql",
+    taskType: "sqlite3",
+    fields: [
+      { name: "uri", type: "str", description: "Where the SQLite database file is: a local path or any URI flytekit can download." },
+      { name: "compressed", type: "bool", default: false, description: "Whether the file is an archive (zip, tar.gz) holding the database." },
+    ],
+  },
+};
+
+export function withExample(answers: Answers): Answers {
+  if (answers.example === undefined) return answers;
+  if (!(EXAMPLES as readonly string[]).includes(answers.example)) {
+    throw new InputError(`--example "${answers.example}" is unknown: it must be one of ${EXAMPLES.join(", ")}`);
+  }
+  return { ...EXAMPLE_ANSWERS[answers.example as Example], ...answers };
+}
+
+export function pluginNameFrom(answers: Answers): string | undefined {
+  return answers.name ?? (answers.directory === undefined ? undefined : basename(resolve(answers.directory)));
+}
+
+/** Fills every unanswered question with its default; the name (or directory) has none. */
+export function withDefaults(answers: Answers): Answers {
+  const name = pluginNameFrom(answers);
+  if (name === undefined) {
+    throw new InputError("missing the plugin name: pass a directory (create-flyte-task acme-query) or --name acme-query; see --help for every flag");
+  }
+  const safeName = tryCheck(() => checkPluginName(name));
+  return {
+    ...answers,
+    name,
+    directory: answers.directory ?? name,
+    kind: answers.kind ?? "generic",
+    taskType: answers.taskType ?? (safeName ? defaultTaskType(name) : undefined),
+    image: answers.image ?? (safeName ? defaultImage(name) : undefined),
+    fields: answers.fields ?? [],
+  };
+}
+
+function tryCheck(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseOutput(spec: string): { name: string; type: string } {
+  const at = spec.indexOf(":");
+  if (at < 0) throw new SchemaError(`output "${spec}" is malformed: write name:type, e.g. result:str`, ["output"]);
+  return { name: spec.slice(0, at).trim(), type: spec.slice(at + 1).trim() };
+}
+
+/** Validates complete answers into the schema; bad input throws an InputError naming the flag's value. */
+export function toSchema(answers: Answers): TaskSchema {
+  const raw: RawSchema = {
+    name: answers.name,
+    kind: answers.kind,
+    taskType: answers.taskType,
+    image: answers.image,
+    output: answers.output === undefined ? undefined : parseOutput(answers.output),
+    fields: answers.fields,
+    example: answers.example,
+  };
+  return validateSchema(raw);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prompts, one function per question (a Yeoman generator's `prompt` is the `ask`).
+
+export interface Question {
+  type: "input" | "list" | "confirm";
+  name: string;
+  message: string;
+  default?: unknown;
+  choices?: readonly string[];
+  validate?: (input: string) => true | string;
+}
+export type Ask = (questions: Question[]) => Promise<Record<string, unknown>>;
+
+/** Turns a check into a prompt validator: true, or the rule broken. */
+function validator(check: (input: string) => unknown): (input: string) => true | string {
+  return (input) => {
+    try {
+      check(input);
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+}
+
+async function askOne(ask: Ask, question: Omit<Question, "name">): Promise<string> {
+  const reply = await ask([{ ...question, name: "value" }]);
+  return String(reply.value);
+}
+
+export async function askForDirectory(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.directory !== undefined || answers.name !== undefined) return;
+  answers.directory = await askOne(ask, {
+    type: "input",
+    message: "Folder for the new plugin:",
+    default: "flyte-task-plugin",
+    validate: validator((input) => checkPluginName(basename(resolve(input)))),
+  });
+}
+
+export async function askForName(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.name !== undefined) return;
+  answers.name = await askOne(ask, {
+    type: "input",
+    message: "Plugin name (lower-case words joined by hyphens):",
+    default: pluginNameFrom(answers),
+    validate: validator(checkPluginName),
+  });
+}
+
+export async function askForKind(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.kind !== undefined) return;
+  answers.kind = await askOne(ask, { type: "list", message: "Kind of task:", choices: KINDS, default: "generic" });
+}
+
+export async function askForTaskType(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.taskType !== undefined) return;
+  answers.taskType = await askOne(ask, {
+    type: "input",
+    message: "Flyte task type:",
+    default: defaultTaskType(answers.name ?? ""),
+    validate: validator(checkTaskType),
+  });
+}
+
+export async function askForImage(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.image !== undefined) return;
+  answers.image = await askOne(ask, {
+    type: "input",
+    message: "Container image the task runs in:",
+    default: defaultImage(answers.name ?? ""),
+    validate: validator(checkImage),
+  });
+}
+
+export async function askForOutput(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.output !== undefined || answers.kind === "sql") return;
+  answers.output = await askOne(ask, {
+    type: "input",
+    message: "The task's output (name:type):",
+    default: `${DEFAULT_OUTPUT.name}:${DEFAULT_OUTPUT.type}`,
+    validate: validator((input) => validateOutput(input, answers)),
+  });
+}
+
+function validateOutput(input: string, answers: Answers): void {
+  const output = parseOutput(input);
+  validateSchema({ name: answers.name, kind: "generic", taskType: "x", image: "x", output });
+}
+
+/** Asks for fields in a loop until the user says no more. */
+export async function askForFields(ask: Ask, answers: Answers): Promise<void> {
+  if (answers.fields !== undefined) return;
+  const fields: RawField[] = [];
+  const kind = checkKind(answers.kind ?? "generic") as Kind;
+  for (;;) {
+    const more = await ask([{ type: "confirm", name: "value", message: fields.length === 0 ? "Add a config field?" : "Add another field?", default: fields.length === 0 }]);
+    if (more.value !== true) break;
+    fields.push(await askForField(ask, kind, fields));
+  }
+  answers.fields = fields;
+}
+
+async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Promise<RawField> {
+  const name = await askOne(ask, {
+    type: "input",
+    message: "Field name:",
+    validate: validator((input) => {
+      checkFieldName(input, kind);
+      if (taken.some((field) => field.name === input)) throw new Error(`field "${input}" is defined twice: field names must be unique`);
+    }),
+  });
+  const type = checkFieldType(await askOne(ask, { type: "list", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
+  const defaultText = await askOne(ask, {
+    type: "input",
+    message: "Default (empty: required; none: optional):",
+    default: "",
+    validate: validator((input) => input === "" || parseDefaultText(input, type as FieldType, name)),
+  });
+  const description = await askOne(ask, { type: "input", message: "Description:", default: "" });
+  const field: RawField = { name, type, description };
+  return defaultText === "" ? field : { ...field, default: parseDefaultText(defaultText, type, name) };
+}
+
+export const QUESTIONS = [askForDirectory, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;

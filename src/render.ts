@@ -1,0 +1,257 @@
+/**
+ * Render: the schema in, the plugin's files out (path -> formatted text), in memory.
+ * Templates live under templates/<layer>/ and mirror the output tree; the layers are
+ * `common`, then the kind (`generic`, `sql`), then an example (`examples/sqlite`), a later
+ * layer replacing a file of the same path. `__module__` in a path is the Python module name,
+ * a leading `_` in a file name is a dot (npm drops dotfiles such as .gitignore from packages).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import Handlebars from "handlebars";
+import { formatFile } from "./format.js";
+import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
+import { templatesDir, toolVersion } from "./paths.js";
+import { pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
+import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type PluginNames, type TaskSchema } from "./schema.js";
+import versions from "./dependency-versions.js";
+
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly owner: Owner;
+}
+
+/** What a template sees for one field. */
+export interface FieldContext {
+  readonly name: string;
+  readonly type: FieldType;
+  /** The Python annotation, e.g. `dict[str, int]` or `float | None`. */
+  readonly annotation: string;
+  readonly required: boolean;
+  readonly optional: boolean;
+  /** The dataclass default as Python source (`3`, `None`, `field(default_factory=list)`); empty when required. */
+  readonly defaultSource: string;
+  /** The default as JSON, for flyte-task.config.ts: `3`, `null`; empty when required. */
+  readonly defaultJson: string;
+  /** The default for humans (README): `3`, `None`, or empty when required. */
+  readonly defaultDisplay: string;
+  readonly description: string;
+  /** The description as the body of a one-line docstring that evaluates to exactly it. */
+  readonly docstring: string;
+  /** A valid value other than the default, for tests. */
+  readonly sample: string;
+  /** A value of the wrong type, for tests. */
+  readonly wrongSample: string;
+  /** The from_custom reader for this type in config.py, e.g. `_int`, `_list_of(_str)`. */
+  readonly reader: string;
+}
+
+export interface RenderContext {
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly plugin: PluginNames;
+  readonly schema: TaskSchema;
+  readonly isSql: boolean;
+  readonly fields: readonly FieldContext[];
+  /** Required fields first: dataclasses need non-default fields before defaulted ones. */
+  readonly dataclassFields: readonly FieldContext[];
+  readonly requiredFields: readonly FieldContext[];
+  readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
+  readonly versions: typeof versions;
+}
+
+const PYTHON_TYPES: Readonly<Record<FieldType, string>> = {
+  str: "str",
+  int: "int",
+  float: "float",
+  bool: "bool",
+  "list[str]": "list[str]",
+  "list[int]": "list[int]",
+  "list[float]": "list[float]",
+  "dict[str,str]": "dict[str, str]",
+  "dict[str,int]": "dict[str, int]",
+  "dict[str,float]": "dict[str, float]",
+};
+
+const SAMPLES: Readonly<Record<FieldType, PyValue>> = {
+  str: "sample",
+  int: 7,
+  float: 2.5,
+  bool: true,
+  "list[str]": ["x", "y"],
+  "list[int]": [1, 2],
+  "list[float]": [0.5, 1.5],
+  "dict[str,str]": { key: "value" },
+  "dict[str,int]": { key: 1 },
+  "dict[str,float]": { key: 0.5 },
+};
+
+const WRONG_SAMPLES: Readonly<Record<FieldType, string>> = {
+  str: "1",
+  int: '"1"',
+  float: '"1.5"',
+  bool: '"yes"',
+  "list[str]": '"not a list"',
+  "list[int]": '["1"]',
+  "list[float]": '"not a list"',
+  "dict[str,str]": '["not", "a", "dict"]',
+  "dict[str,int]": '{"key": "1"}',
+  "dict[str,float]": '["not", "a", "dict"]',
+};
+
+const READERS: Readonly<Record<FieldType, string>> = {
+  str: "_str",
+  int: "_int",
+  float: "_float",
+  bool: "_bool",
+  "list[str]": "_list_of(_str)",
+  "list[int]": "_list_of(_int)",
+  "list[float]": "_list_of(_float)",
+  "dict[str,str]": "_dict_of(_str)",
+  "dict[str,int]": "_dict_of(_int)",
+  "dict[str,float]": "_dict_of(_float)",
+};
+
+/**
+ * The executor stub's return value for each output type, built from `summary`, a JSON string
+ * of the config and the inputs: a placeholder the user replaces with the real work.
+ */
+const PLACEHOLDERS: Readonly<Record<FieldType, string>> = {
+  str: "summary",
+  int: "len(summary)",
+  float: "float(len(summary))",
+  bool: "bool(summary)",
+  "list[str]": "[summary]",
+  "list[int]": "[len(summary)]",
+  "list[float]": "[float(len(summary))]",
+  "dict[str,str]": '{"summary": summary}',
+  "dict[str,int]": '{"length": len(summary)}',
+  "dict[str,float]": '{"length": float(len(summary))}',
+};
+
+function isFloatType(type: FieldType): boolean {
+  return type === "float" || type.endsWith("float]");
+}
+
+function defaultSource(field: FieldDef): string {
+  if (field.default === undefined) return "";
+  if (field.default === null) return "None";
+  const literal = pyLiteral(field.default, isFloatType(field.type));
+  if (!field.type.startsWith("list") && !field.type.startsWith("dict")) return literal;
+  if (literal === "[]") return "field(default_factory=list)";
+  if (literal === "{}") return "field(default_factory=dict)";
+  return `field(default_factory=lambda: ${literal})`;
+}
+
+function fieldContext(field: FieldDef): FieldContext {
+  const pythonType = PYTHON_TYPES[field.type];
+  const optional = field.default === null;
+  const asFloat = isFloatType(field.type);
+  const description = field.description ?? "";
+  return {
+    name: field.name,
+    type: field.type,
+    annotation: optional ? `${pythonType} | None` : pythonType,
+    required: field.default === undefined,
+    optional,
+    defaultSource: defaultSource(field),
+    defaultJson: field.default === undefined ? "" : JSON.stringify(field.default),
+    defaultDisplay: field.default === undefined ? "" : pyLiteral(field.default, asFloat),
+    description,
+    docstring: pyDocstringBody(description),
+    sample: pyLiteral(SAMPLES[field.type], asFloat),
+    wrongSample: WRONG_SAMPLES[field.type],
+    reader: optional ? `_optional(${READERS[field.type]})` : READERS[field.type],
+  };
+}
+
+export function buildContext(schema: TaskSchema): RenderContext {
+  const fields = schema.fields.map(fieldContext);
+  const output = schema.output;
+  return {
+    tool: { name: "create-flyte-task", version: toolVersion() },
+    plugin: deriveNames(schema.name),
+    schema,
+    isSql: schema.kind === "sql",
+    fields,
+    dataclassFields: [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)],
+    requiredFields: fields.filter((f) => f.required),
+    output: output
+      ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
+      : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
+    versions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper({
+  /** A Python string literal holding exactly the text. */
+  pyString: (text: unknown) => pyString(String(text)),
+  /** The body of a one-line docstring holding exactly the text. */
+  docstring: (text: unknown) => pyDocstringBody(String(text)),
+  json: (value: unknown) => JSON.stringify(value),
+  /** Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>. */
+  cell: (text: unknown) => String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>"),
+  eq: (a: unknown, b: unknown) => a === b,
+});
+
+interface Template {
+  readonly outputPath: string;
+  readonly source: string;
+}
+
+function layersFor(schema: TaskSchema): string[] {
+  const layers = ["common", schema.kind];
+  if (schema.example) layers.push(join("examples", schema.example));
+  return layers;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function outputPathOf(templatePath: string, module: string): string {
+  return templatePath
+    .split(sep)
+    .map((part) => part.replace(/^_(?!_)/, ".").replace("__module__", module))
+    .join("/")
+    .replace(/\.hbs$/, "");
+}
+
+function loadTemplates(schema: TaskSchema, module: string): Template[] {
+  const byPath = new Map<string, Template>();
+  for (const layer of layersFor(schema)) {
+    const root = join(templatesDir(), layer);
+    for (const file of listFiles(root)) {
+      const outputPath = outputPathOf(relative(root, file), module);
+      byPath.set(outputPath, { outputPath, source: readFileSync(file, "utf8") });
+    }
+  }
+  return [...byPath.values()].sort((a, b) => a.outputPath.localeCompare(b.outputPath));
+}
+
+const COMMENT_PREFIXES: Readonly<Record<string, string>> = { py: "#", toml: "#", ts: "//" };
+
+function withHeader(path: string, content: string): string {
+  const prefix = COMMENT_PREFIXES[path.slice(path.lastIndexOf(".") + 1)];
+  return prefix === undefined ? content : `${generatedHeader(prefix)}\n${content}`;
+}
+
+/** Renders every file of the plugin for this schema, formatted, sorted by path. */
+export async function renderPlugin(schema: TaskSchema): Promise<RenderedFile[]> {
+  const context = buildContext(schema);
+  const templates = loadTemplates(schema, context.plugin.module);
+  return Promise.all(
+    templates.map(async ({ outputPath, source }) => {
+      const template = handlebars.compile(source, { noEscape: true, strict: true });
+      const owner = ownerOf(outputPath);
+      const raw = template(context);
+      const content = await formatFile(outputPath, owner === "tool" ? withHeader(outputPath, raw) : raw);
+      return { path: outputPath, content, owner };
+    }),
+  );
+}

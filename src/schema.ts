@@ -1,0 +1,382 @@
+/**
+ * The one validated model of a task type, and every rule about it. Answers from flags,
+ * prompts, answers files and `flyte-task.config.ts` all pass through `validateSchema`.
+ */
+import { PYTHON_IDENTIFIER, PYTHON_KEYWORDS, type PyValue } from "./python.js";
+import { LiteralSyntaxError, parseLiteral } from "./literal.js";
+import { TAKEN_TASK_TYPES } from "./taken-task-types.js";
+
+export const FIELD_TYPES = [
+  "str",
+  "int",
+  "float",
+  "bool",
+  "list[str]",
+  "list[int]",
+  "list[float]",
+  "dict[str,str]",
+  "dict[str,int]",
+  "dict[str,float]",
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export type ScalarType = "str" | "int" | "float" | "bool";
+
+export const KINDS = ["generic", "sql"] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const EXAMPLES = ["sqlite"] as const;
+export type Example = (typeof EXAMPLES)[number];
+
+/** A custom config field. `default` absent: required; `null`: optional, defaulting to None. */
+export interface FieldDef {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly default?: PyValue | null;
+  readonly description?: string;
+}
+
+export interface OutputDef {
+  readonly name: string;
+  readonly type: FieldType;
+}
+
+export interface TaskSchema {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly taskType: string;
+  readonly image: string;
+  /** The generic kind's single output; the sql kind always returns `results` (a FlyteSchema). */
+  readonly output: OutputDef | null;
+  readonly fields: readonly FieldDef[];
+  readonly example: Example | null;
+}
+
+/** Where in the schema a value sits, e.g. ["fields", "retries", "default"]; used to point at config lines. */
+export type SchemaPath = readonly (string | number)[];
+
+export class SchemaError extends Error {
+  constructor(
+    message: string,
+    readonly path: SchemaPath = [],
+  ) {
+    super(message);
+    this.name = "SchemaError";
+  }
+}
+
+/** Loose input, before validation: what flags, prompts, answers files and the config file give. */
+export interface RawField {
+  name?: unknown;
+  type?: unknown;
+  default?: unknown;
+  description?: unknown;
+}
+
+export interface RawSchema {
+  name?: unknown;
+  kind?: unknown;
+  taskType?: unknown;
+  image?: unknown;
+  output?: unknown;
+  fields?: readonly RawField[];
+  example?: unknown;
+}
+
+/** The names a plugin derives from its name: `acme-query` -> `flytekitplugins.acme_query`, `AcmeQueryTask`. */
+export interface PluginNames {
+  readonly name: string;
+  readonly distribution: string;
+  readonly module: string;
+  readonly importPath: string;
+  readonly classPrefix: string;
+  readonly configClass: string;
+  readonly taskClass: string;
+  readonly executorClass: string;
+}
+
+export function deriveNames(name: string): PluginNames {
+  const module = name.replace(/-/g, "_");
+  const classPrefix = name
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+  return {
+    name,
+    distribution: `flytekitplugins-${name}`,
+    module,
+    importPath: `flytekitplugins.${module}`,
+    classPrefix,
+    configClass: `${classPrefix}Config`,
+    taskClass: `${classPrefix}Task`,
+    executorClass: `${classPrefix}Executor`,
+  };
+}
+
+export const DEFAULT_OUTPUT: OutputDef = { name: "result", type: "str" };
+
+export function defaultTaskType(name: string): string {
+  return name.replace(/-/g, "_");
+}
+
+export function defaultImage(name: string): string {
+  return `localhost:30000/flytekitplugins-${name}:0.1.0`;
+}
+
+/** The sql kind's output, fixed to match flytekit's SQLite3Task. */
+export const SQL_OUTPUT_NAME = "results";
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+const NAME_RULE = "lower-case words of letters and digits joined by single hyphens, starting with a letter";
+const NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_-]*$/;
+const MAX_NAME_LENGTH = 64;
+
+/**
+ * Names a config field may not take: the generated classes and their module use them
+ * (`name`, `task_config`, ... on the task; `to_custom`, `field`, builtins used in annotations in the config).
+ */
+const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
+  "name",
+  "task_config",
+  "inputs",
+  "outputs",
+  "container_image",
+  "executor_type",
+  "task_type",
+  "task_resolver",
+  "interface",
+  "requests",
+  "limits",
+  "environment",
+  "secret_requests",
+  "metadata",
+  "to_custom",
+  "from_custom",
+  "field",
+  "fields",
+  "dataclass",
+  "custom",
+  "cls",
+  "self",
+  "str",
+  "int",
+  "float",
+  "bool",
+  "list",
+  "dict",
+  "None",
+  "Any",
+  "Mapping",
+]);
+const RESERVED_SQL_FIELD_NAMES: ReadonlySet<string> = new Set(["query_template", "output_schema_type"]);
+
+export function checkPluginName(name: unknown): string {
+  if (typeof name !== "string" || name === "") throw new SchemaError("plugin name is empty: it must be " + NAME_RULE, ["name"]);
+  if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
+    throw new SchemaError(`plugin name "${name}" is invalid: it must be ${NAME_RULE}${name.length > MAX_NAME_LENGTH ? ` (at most ${MAX_NAME_LENGTH} characters)` : ""}`, ["name"]);
+  }
+  const module = name.replace(/-/g, "_");
+  if (PYTHON_KEYWORDS.has(module)) {
+    throw new SchemaError(`plugin name "${name}" is invalid: its module name "${module}" is a Python keyword`, ["name"]);
+  }
+  return name;
+}
+
+export function checkTaskType(taskType: unknown): string {
+  if (typeof taskType !== "string" || !TASK_TYPE_PATTERN.test(taskType)) {
+    throw new SchemaError(`task type ${show(taskType)} is invalid: it must match [a-z][a-z0-9_-]*`, ["taskType"]);
+  }
+  if (TAKEN_TASK_TYPES.has(taskType)) {
+    throw new SchemaError(`task type "${taskType}" is already taken by flytekit or a backend plugin: choose another`, ["taskType"]);
+  }
+  return taskType;
+}
+
+// The grammar of an image reference, after the OCI distribution reference format.
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const TAG = "[\\w][\\w.-]{0,127}";
+const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const IMAGE_PATTERN = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
+/** flytekit >=1.12 also accepts a reference to an image in the platform's image config. */
+const IMAGE_TEMPLATE_PATTERN = /^\{\{\.image\.[A-Za-z0-9_-]+\.fqn\}\}(?::[\w][\w.-]{0,127})?$/;
+
+export function checkImage(image: unknown): string {
+  const rule = "it must be an image reference such as registry.example.com/team/image:tag";
+  if (typeof image !== "string" || image === "") throw new SchemaError(`container image is empty: ${rule}`, ["image"]);
+  const [beforeTag = ""] = image.split(/[:@]/);
+  const valid = IMAGE_TEMPLATE_PATTERN.test(image) || (IMAGE_PATTERN.test(image) && beforeTag.length <= 255);
+  if (!valid) throw new SchemaError(`container image "${image}" is invalid: ${rule}`, ["image"]);
+  return image;
+}
+
+export function checkKind(kind: unknown): Kind {
+  if (!(KINDS as readonly unknown[]).includes(kind)) {
+    throw new SchemaError(`kind ${show(kind)} is unknown: it must be one of ${KINDS.join(", ")}`, ["kind"]);
+  }
+  return kind as Kind;
+}
+
+export function checkExample(example: unknown): Example | null {
+  if (example === undefined || example === null) return null;
+  if (!(EXAMPLES as readonly unknown[]).includes(example)) {
+    throw new SchemaError(`example ${show(example)} is unknown: it must be one of ${EXAMPLES.join(", ")}`, ["example"]);
+  }
+  return example as Example;
+}
+
+export function checkFieldType(type: unknown, path: SchemaPath, subject: string): FieldType {
+  const normalized = typeof type === "string" ? type.replace(/\s+/g, "") : type;
+  if (!(FIELD_TYPES as readonly unknown[]).includes(normalized)) {
+    throw new SchemaError(`${subject} has unknown type ${show(type)}: it must be one of ${FIELD_TYPES.join(", ")}`, path);
+  }
+  return normalized as FieldType;
+}
+
+function checkIdentifier(name: unknown, subject: string, path: SchemaPath): string {
+  if (typeof name !== "string" || !PYTHON_IDENTIFIER.test(name)) {
+    throw new SchemaError(`${subject} ${show(name)} is invalid: it must be a Python identifier (letters, digits, _; not starting with a digit)`, path);
+  }
+  if (name.startsWith("_")) throw new SchemaError(`${subject} "${name}" is invalid: it must not start with "_"`, path);
+  if (PYTHON_KEYWORDS.has(name)) throw new SchemaError(`${subject} "${name}" is invalid: it is a Python keyword`, path);
+  return name;
+}
+
+export function checkFieldName(name: unknown, kind: Kind, path: SchemaPath = ["fields"]): string {
+  const checked = checkIdentifier(name, "field name", path);
+  if (RESERVED_FIELD_NAMES.has(checked) || (kind === "sql" && RESERVED_SQL_FIELD_NAMES.has(checked))) {
+    throw new SchemaError(`field name "${checked}" is reserved: the generated task or config uses it${kind === "sql" && RESERVED_SQL_FIELD_NAMES.has(checked) ? " (sql kind)" : ""}`, path);
+  }
+  return checked;
+}
+
+/** Checks that `value` is a valid `type` value; throws with a message naming the value and type. */
+export function checkValue(value: unknown, type: FieldType, subject: string, path: SchemaPath): PyValue {
+  if (!matchesType(value, type)) {
+    throw new SchemaError(`${subject} ${show(value)} is not a valid ${type}${hintFor(type)}`, path);
+  }
+  return value as PyValue;
+}
+
+function hintFor(type: FieldType): string {
+  if (type === "int") return " (a whole number)";
+  if (type === "bool") return " (true or false)";
+  return "";
+}
+
+function matchesType(value: unknown, type: FieldType): boolean {
+  const list = /^list\[(\w+)\]$/.exec(type);
+  if (list) return Array.isArray(value) && value.every((item) => matchesScalar(item, list[1] as ScalarType));
+  const dict = /^dict\[str,(\w+)\]$/.exec(type);
+  if (dict) {
+    return isPlainObject(value) && Object.values(value).every((item) => matchesScalar(item, dict[1] as ScalarType));
+  }
+  return matchesScalar(value, type as ScalarType);
+}
+
+function matchesScalar(value: unknown, type: ScalarType): boolean {
+  switch (type) {
+    case "str":
+      return typeof value === "string";
+    case "bool":
+      return typeof value === "boolean";
+    case "int":
+      return typeof value === "number" && Number.isSafeInteger(value);
+    case "float":
+      return typeof value === "number" && Number.isFinite(value);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function checkDescription(description: unknown, path: SchemaPath): string | undefined {
+  if (description === undefined || description === null) return undefined;
+  if (typeof description !== "string") throw new SchemaError(`description ${show(description)} is not text`, path);
+  // Surrounding white space is not kept: formatters would strip it from docstrings anyway.
+  const trimmed = description.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
+  const key = typeof raw.name === "string" ? raw.name : index;
+  const name = checkFieldName(raw.name, kind, ["fields", key]);
+  const type = checkFieldType(raw.type, ["fields", key, "type"], `field "${name}"`);
+  const description = checkDescription(raw.description, ["fields", key, "description"]);
+  const base: FieldDef = { name, type, ...(description === undefined ? {} : { description }) };
+  if (raw.default === undefined) return base;
+  if (raw.default === null) return { ...base, default: null };
+  return { ...base, default: checkValue(raw.default, type, `default of field "${name}":`, ["fields", key, "default"]) };
+}
+
+function checkOutput(raw: unknown, kind: Kind): OutputDef | null {
+  if (kind === "sql") {
+    if (raw !== undefined && raw !== null) {
+      throw new SchemaError(`output is fixed for the sql kind: it is always "${SQL_OUTPUT_NAME}" (a FlyteSchema or output_schema_type)`, ["output"]);
+    }
+    return null;
+  }
+  if (raw === undefined || raw === null) return DEFAULT_OUTPUT;
+  if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, ["output"]);
+  const name = checkIdentifier(raw.name, "output name", ["output", "name"]);
+  const type = checkFieldType(raw.type, ["output", "type"], `output "${name}"`);
+  return { name, type };
+}
+
+/** Validates loose input into the schema model; the first broken rule throws a SchemaError. */
+export function validateSchema(raw: RawSchema): TaskSchema {
+  const name = checkPluginName(raw.name);
+  const kind = checkKind(raw.kind ?? "generic");
+  const taskType = checkTaskType(raw.taskType);
+  const image = checkImage(raw.image);
+  const output = checkOutput(raw.output, kind);
+  const example = checkExample(raw.example);
+  if (example === "sqlite" && kind !== "sql") {
+    throw new SchemaError(`example "sqlite" needs kind "sql", not "${kind}"`, ["kind"]);
+  }
+  const fields: FieldDef[] = [];
+  const seen = new Set<string>();
+  (raw.fields ?? []).forEach((rawField, index) => {
+    const field = checkField(rawField, kind, index);
+    if (seen.has(field.name)) throw new SchemaError(`field "${field.name}" is defined twice: field names must be unique`, ["fields", field.name]);
+    seen.add(field.name);
+    fields.push(field);
+  });
+  return { name, kind, taskType, image, output, fields, example };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The `name:type[=default]` syntax shared by --field, prompts and `flyte-task field add`.
+
+/** Parses `retries:int=3`, `tags:list[str]=["a"]`, `timeout:float=none`; the default text is Python or JSON. */
+export function parseFieldSpec(spec: string): RawField {
+  const match = /^([^:=]*):([^=]*)(?:=([\s\S]*))?$/.exec(spec);
+  if (!match) throw new SchemaError(`field "${spec}" is malformed: write name:type, name:type=default or name:type=none`, ["fields"]);
+  const [, name = "", typeText = "", defaultText] = match;
+  const type = checkFieldType(typeText.trim(), ["fields", name, "type"], `field "${name}"`);
+  if (defaultText === undefined) return { name: name.trim(), type };
+  return { name: name.trim(), type, default: parseDefaultText(defaultText, type, name.trim()) };
+}
+
+/** `none` (any case) means optional; a str default may be written bare (`hello`) or quoted. */
+export function parseDefaultText(text: string, type: FieldType, fieldName: string): PyValue | null {
+  const trimmed = text.trim();
+  if (/^(none|null)$/i.test(trimmed)) return null;
+  if (type === "str" && !/^["']/.test(trimmed)) return text;
+  try {
+    return parseLiteral(trimmed);
+  } catch (error) {
+    const reason = error instanceof LiteralSyntaxError ? ` (${error.message})` : "";
+    throw new SchemaError(`default of field "${fieldName}": ${show(text)} is not a valid ${type}${reason}`, ["fields", fieldName, "default"]);
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,55 @@
+/**
+ * What the tool keeps inside a plugin, in `.flyte-task/`, to regenerate it later without git
+ * or network: `manifest.json` (every generated file, its owner, and for tool-owned files the
+ * hash of what was written, to notice hand edits) and `base/<path>`, the exact previous output
+ * of each user-owned file, the base of the next three-way merge.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { STATE_DIR } from "./apply.js";
+import type { Owner } from "./ownership.js";
+import { readIfExists } from "./plan.js";
+
+export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
+export const BASE_DIR = `${STATE_DIR}/base`;
+
+export interface ManifestEntry {
+  readonly owner: Exclude<Owner, "source">;
+  /** For tool-owned files: sha256 of the content written. */
+  readonly sha256?: string;
+}
+
+export interface Manifest {
+  readonly generator: "create-flyte-task";
+  readonly version: string;
+  readonly files: Readonly<Record<string, ManifestEntry>>;
+}
+
+export function sha256(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+export function basePath(path: string): string {
+  return `${BASE_DIR}/${path}`;
+}
+
+export function readManifest(root: string): Manifest | null {
+  const text = readIfExists(join(root, MANIFEST_PATH));
+  return text === null ? null : (JSON.parse(text) as Manifest);
+}
+
+export function readBase(root: string, path: string): string | null {
+  return readIfExists(join(root, basePath(path)));
+}
+
+/** The manifest's text: sorted keys, so the same files always give the same bytes. */
+export function manifestText(version: string, generated: ReadonlyMap<string, { owner: Owner; content: string }>): string {
+  const files: Record<string, ManifestEntry> = {};
+  for (const path of [...generated.keys()].sort()) {
+    const { owner, content } = generated.get(path)!;
+    if (owner === "tool") files[path] = { owner, sha256: sha256(content) };
+    else if (owner === "user") files[path] = { owner };
+  }
+  const manifest: Manifest = { generator: "create-flyte-task", version, files };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { deriveNames, parseFieldSpec, SchemaError, validateSchema, type RawSchema } from "../../src/schema.js";
+
+const base: RawSchema = { name: "acme-query", taskType: "acme_query", image: "localhost:30000/flytekitplugins-acme-query:0.1.0" };
+
+function errorOf(raw: RawSchema): string {
+  try {
+    validateSchema(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SchemaError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a SchemaError");
+}
+
+describe("names", () => {
+  it("derives the distribution, module and classes from the plugin name", () => {
+    expect(deriveNames("acme-query")).toEqual({
+      name: "acme-query",
+      distribution: "flytekitplugins-acme-query",
+      module: "acme_query",
+      importPath: "flytekitplugins.acme_query",
+      classPrefix: "AcmeQuery",
+      configClass: "AcmeQueryConfig",
+      taskClass: "AcmeQueryTask",
+      executorClass: "AcmeQueryExecutor",
+    });
+  });
+
+  it.each([
+    ["", "empty"],
+    ["Acme", "lower-case"],
+    ["acme query", "lower-case"],
+    ["../acme", "lower-case"],
+    ["acme/query", "lower-case"],
+    ["9acme", "starting with a letter"],
+    ["acme--query", "single hyphens"],
+    ["acme-", "single hyphens"],
+    ["class", "Python keyword"],
+  ])("refuses the plugin name %j", (name, rule) => {
+    expect(errorOf({ ...base, name })).toContain(rule);
+  });
+});
+
+describe("task type", () => {
+  it.each(["sqlite", "spark", "python-task", "container"])("refuses the taken task type %s", (taskType) => {
+    expect(errorOf({ ...base, taskType })).toBe(`task type "${taskType}" is already taken by flytekit or a backend plugin: choose another`);
+  });
+
+  it.each(["Acme", "9x", "a b", ""])("refuses the malformed task type %j", (taskType) => {
+    expect(errorOf({ ...base, taskType })).toContain("[a-z][a-z0-9_-]*");
+  });
+});
+
+describe("image", () => {
+  it.each([
+    "localhost:30000/flytekitplugins-acme-query:0.1.0",
+    "ghcr.io/flyteorg/flytekit:py3.11-1.16.31",
+    "python",
+    "registry.example.com/team/image@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "{{.image.default.fqn}}:v1",
+  ])("accepts %s", (image) => {
+    expect(validateSchema({ ...base, image }).image).toBe(image);
+  });
+
+  it.each(["Upper/Case", "image:", "has space:1", "image::tag", "-bad/image", "a//b"])("refuses %j", (image) => {
+    expect(errorOf({ ...base, image })).toContain(`container image "${image}" is invalid`);
+  });
+});
+
+describe("fields", () => {
+  it.each([
+    ["1st", "Python identifier"],
+    ["has-dash", "Python identifier"],
+    ["_private", 'must not start with "_"'],
+    ["lambda", "Python keyword"],
+    ["name", "reserved"],
+    ["task_config", "reserved"],
+    ["inputs", "reserved"],
+    ["container_image", "reserved"],
+    ["to_custom", "reserved"],
+    ["field", "reserved"],
+  ])("refuses the field name %j", (name, rule) => {
+    expect(errorOf({ ...base, fields: [{ name, type: "str" }] })).toContain(rule);
+  });
+
+  it("refuses query_template for the sql kind only", () => {
+    expect(errorOf({ ...base, kind: "sql", fields: [{ name: "query_template", type: "str" }] })).toContain("(sql kind)");
+    expect(validateSchema({ ...base, fields: [{ name: "query_template", type: "str" }] }).fields).toHaveLength(1);
+  });
+
+  it("refuses a repeated field", () => {
+    expect(errorOf({ ...base, fields: [{ name: "a", type: "str" }, { name: "a", type: "int" }] })).toBe('field "a" is defined twice: field names must be unique');
+  });
+
+  it("refuses an unknown type, naming the allowed ones", () => {
+    expect(errorOf({ ...base, fields: [{ name: "a", type: "tuple" }] })).toMatch(/^field "a" has unknown type "tuple": it must be one of str, int, float/);
+  });
+
+  it.each([
+    ["int", 1.5],
+    ["int", true],
+    ["float", "1"],
+    ["bool", 0],
+    ["str", 3],
+    ["list[int]", [1, "2"]],
+    ["dict[str,str]", ["a"]],
+    ["dict[str,float]", { a: "x" }],
+  ])("refuses a %s default of %j", (type, value) => {
+    expect(errorOf({ ...base, fields: [{ name: "a", type, default: value }] })).toContain(`is not a valid ${type}`);
+  });
+});
+
+describe("field specs", () => {
+  it.each([
+    ["retries:int", { name: "retries", type: "int" }],
+    ["retries:int=3", { name: "retries", type: "int", default: 3 }],
+    ["dry_run:bool=false", { name: "dry_run", type: "bool", default: false }],
+    ["dry_run:bool=True", { name: "dry_run", type: "bool", default: true }],
+    ["ratio:float=0.5", { name: "ratio", type: "float", default: 0.5 }],
+    ["timeout:float=none", { name: "timeout", type: "float", default: null }],
+    ['tags:list[str]=["a","b"]', { name: "tags", type: "list[str]", default: ["a", "b"] }],
+    ["tags:list[str]=['a', 'b']", { name: "tags", type: "list[str]", default: ["a", "b"] }],
+    ['limits:dict[str, int]={"rows": 10}', { name: "limits", type: "dict[str,int]", default: { rows: 10 } }],
+    ["greeting:str=hello world", { name: "greeting", type: "str", default: "hello world" }],
+    ['greeting:str="none"', { name: "greeting", type: "str", default: "none" }],
+    ["sep:str==", { name: "sep", type: "str", default: "=" }],
+  ])("parses %s", (spec, field) => {
+    expect(parseFieldSpec(spec)).toEqual(field);
+  });
+
+  it.each([
+    ["retries:int=abc", "is not a valid int"],
+    ["flag:bool=maybe", "is not a valid bool"],
+    ["tags:list[str]=[1,", "is not a valid list[str]"],
+    ["nocolon", "malformed"],
+  ])("refuses %s", (spec, message) => {
+    expect(() => {
+      const field = parseFieldSpec(spec);
+      validateSchema({ ...base, fields: [field] });
+    }).toThrow(message);
+  });
+});
