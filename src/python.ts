@@ -56,11 +56,9 @@ function hex(code: number, width: number): string {
  * every quote and backslash escaped, newlines as `\n`, so the docstring stays on one line.
  */
 export function pyDocstringBody(text: string): string {
-  let out = "";
-  for (const char of text) {
-    out += escapeChar(char, '"');
-  }
-  return out;
+  const chars = [...text];
+  // A quote needs escaping only where it could close the docstring: before another quote, or last.
+  return chars.map((char, index) => (char === '"' && (index === chars.length - 1 || chars[index + 1] === '"') ? '\\"' : escapeChar(char, ""))).join("");
 }
 
 /** A Python literal for `value`; `asFloat` renders whole numbers as `3.0`. */

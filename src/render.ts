@@ -40,8 +40,8 @@ export interface FieldContext {
   readonly docstring: string;
   /** A valid value other than the default, for tests. */
   readonly sample: string;
-  /** A value of the wrong type, for tests. */
-  readonly wrongSample: string;
+  /** Values of the wrong type, for tests. */
+  readonly wrongSamples: readonly string[];
   /** The from_custom reader for this type in config.py, e.g. `_int`, `_list_of(_str)`. */
   readonly reader: string;
 }
@@ -56,6 +56,13 @@ export interface RenderContext {
   readonly dataclassFields: readonly FieldContext[];
   readonly requiredFields: readonly FieldContext[];
   readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
+  readonly uses: ReadersUsed;
+  /** An int field, whose value the tests check comes back from protobuf as a float. */
+  readonly firstIntField: string | null;
+  /** Whether any dataclass default needs `field(default_factory=...)`. */
+  readonly usesFieldFactory: boolean;
+  /** The plugin's Python dependencies, as pyproject.toml lists them. */
+  readonly pythonDependencies: readonly string[];
   readonly versions: typeof versions;
 }
 
@@ -72,44 +79,75 @@ const PYTHON_TYPES: Readonly<Record<FieldType, string>> = {
   "dict[str,float]": "dict[str, float]",
 };
 
-const SAMPLES: Readonly<Record<FieldType, PyValue>> = {
-  str: "sample",
-  int: 7,
-  float: 2.5,
-  bool: true,
-  "list[str]": ["x", "y"],
-  "list[int]": [1, 2],
-  "list[float]": [0.5, 1.5],
-  "dict[str,str]": { key: "value" },
-  "dict[str,int]": { key: 1 },
-  "dict[str,float]": { key: 0.5 },
+/** Two valid values per type, so that a sample can always differ from the field's default. */
+const SAMPLES: Readonly<Record<FieldType, readonly [PyValue, PyValue]>> = {
+  str: ["example", "other example"],
+  int: [7, 8],
+  float: [2.5, 3.5],
+  bool: [true, false],
+  "list[str]": [["example"], ["other"]],
+  "list[int]": [[7], [8]],
+  "list[float]": [[2.5], [3.5]],
+  "dict[str,str]": [{ example: "value" }, { other: "value" }],
+  "dict[str,int]": [{ example: 7 }, { other: 8 }],
+  "dict[str,float]": [{ example: 2.5 }, { other: 3.5 }],
 };
 
-const WRONG_SAMPLES: Readonly<Record<FieldType, string>> = {
-  str: "1",
-  int: '"1"',
-  float: '"1.5"',
-  bool: '"yes"',
-  "list[str]": '"not a list"',
-  "list[int]": '["1"]',
-  "list[float]": '"not a list"',
-  "dict[str,str]": '["not", "a", "dict"]',
-  "dict[str,int]": '{"key": "1"}',
-  "dict[str,float]": '["not", "a", "dict"]',
+/** Values of the wrong type that from_custom must refuse, as Python source. */
+const WRONG_SAMPLES: Readonly<Record<FieldType, readonly string[]>> = {
+  str: ["7"],
+  int: ["3.5", "True", '"7"'],
+  float: ['"2.5"', "False"],
+  bool: ["1"],
+  "list[str]": ['"example"', "[7]"],
+  "list[int]": ['"7"', "[2.5]"],
+  "list[float]": ['"2.5"', '["2.5"]'],
+  "dict[str,str]": ['["example"]', '{"example": 7}'],
+  "dict[str,int]": ['["example"]', '{"example": 2.5}'],
+  "dict[str,float]": ['["example"]', '{"example": "2.5"}'],
 };
+
+function sampleOf(field: FieldDef): PyValue {
+  const [first, second] = SAMPLES[field.type];
+  return JSON.stringify(first) === JSON.stringify(field.default) ? second : first;
+}
 
 const READERS: Readonly<Record<FieldType, string>> = {
-  str: "_str",
-  int: "_int",
-  float: "_float",
-  bool: "_bool",
-  "list[str]": "_list_of(_str)",
-  "list[int]": "_list_of(_int)",
-  "list[float]": "_list_of(_float)",
-  "dict[str,str]": "_dict_of(_str)",
-  "dict[str,int]": "_dict_of(_int)",
-  "dict[str,float]": "_dict_of(_float)",
+  str: "_as_str",
+  int: "_as_int",
+  float: "_as_float",
+  bool: "_as_bool",
+  "list[str]": "_list_of(_as_str)",
+  "list[int]": "_list_of(_as_int)",
+  "list[float]": "_list_of(_as_float)",
+  "dict[str,str]": "_dict_of(_as_str)",
+  "dict[str,int]": "_dict_of(_as_int)",
+  "dict[str,float]": "_dict_of(_as_float)",
 };
+
+/** Which reader helpers config.py needs, so it defines no unused one. */
+export interface ReadersUsed {
+  readonly str: boolean;
+  readonly int: boolean;
+  readonly float: boolean;
+  readonly bool: boolean;
+  readonly optional: boolean;
+  readonly list: boolean;
+  readonly dict: boolean;
+}
+
+function readersUsed(fields: readonly FieldContext[]): ReadersUsed {
+  const uses = (pattern: RegExp) => fields.some((field) => pattern.test(field.reader));
+  return {
+    str: uses(/_as_str|_dict_of/),
+    int: uses(/_as_int/),
+    float: uses(/_as_float/),
+    bool: uses(/_as_bool/),
+    optional: uses(/_optional/),
+    list: uses(/_list_of/),
+    dict: uses(/_dict_of/),
+  };
+}
 
 /**
  * The executor stub's return value for each output type, built from `summary`, a JSON string
@@ -158,8 +196,8 @@ function fieldContext(field: FieldDef): FieldContext {
     defaultDisplay: field.default === undefined ? "" : pyLiteral(field.default, asFloat),
     description,
     docstring: pyDocstringBody(description),
-    sample: pyLiteral(SAMPLES[field.type], asFloat),
-    wrongSample: WRONG_SAMPLES[field.type],
+    sample: pyLiteral(sampleOf(field), asFloat),
+    wrongSamples: WRONG_SAMPLES[field.type],
     reader: optional ? `_optional(${READERS[field.type]})` : READERS[field.type],
   };
 }
@@ -178,6 +216,10 @@ export function buildContext(schema: TaskSchema): RenderContext {
     output: output
       ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
       : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
+    uses: readersUsed(fields),
+    firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
+    usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
+    pythonDependencies: [`flytekit${versions.flytekitRange}`, ...(schema.example === "sqlite" ? [`pandas${versions.pandas}`] : [])],
     versions,
   };
 }
@@ -189,8 +231,6 @@ const handlebars = Handlebars.create();
 handlebars.registerHelper({
   /** A Python string literal holding exactly the text. */
   pyString: (text: unknown) => pyString(String(text)),
-  /** The body of a one-line docstring holding exactly the text. */
-  docstring: (text: unknown) => pyDocstringBody(String(text)),
   json: (value: unknown) => JSON.stringify(value),
   /** Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>. */
   cell: (text: unknown) => String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>"),

@@ -7,6 +7,9 @@ import FlyteTaskGenerator, { type AppOptions } from "../generators/app/index.js"
 
 export async function runCreate(options: Pick<AppOptions, "answers" | "create" | "interactive">): Promise<void> {
   const env = createEnv({ skipInstall: true });
+  // Yeoman logs each file it commits by its path in the staging folder, which means nothing to
+  // the user; the generator lists the files by their path in the plugin instead.
+  delete (env.adapter.log as { create?: unknown }).create;
   env.register(FlyteTaskGenerator, { namespace: "flyte-task:app" });
   const runOptions: Partial<AppOptions> = { skipInstall: true, skipCache: true, ignoreVersionCheck: true };
   await env.run(["flyte-task:app"], { ...runOptions, ...options } as Record<string, unknown>);

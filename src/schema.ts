@@ -134,41 +134,27 @@ const TASK_TYPE_PATTERN = /^[a-z][a-z0-9_-]*$/;
 const MAX_NAME_LENGTH = 64;
 
 /**
- * Names a config field may not take: the generated classes and their module use them
- * (`name`, `task_config`, ... on the task; `to_custom`, `field`, builtins used in annotations in the config).
+ * Names a config field may not take: the task's own parameters (a field of that name reads as
+ * one in `Task(name=..., task_config=...)` calls), and names the config class body or its
+ * generated `__init__` use (`field(default_factory=list)`, `to_custom`, `self`).
  */
 const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   "name",
   "task_config",
   "inputs",
-  "outputs",
   "container_image",
   "executor_type",
   "task_type",
-  "task_resolver",
-  "interface",
-  "requests",
-  "limits",
-  "environment",
-  "secret_requests",
-  "metadata",
+  "kwargs",
   "to_custom",
   "from_custom",
   "field",
   "fields",
   "dataclass",
-  "custom",
-  "cls",
-  "self",
-  "str",
-  "int",
-  "float",
-  "bool",
+  "asdict",
   "list",
   "dict",
-  "None",
-  "Any",
-  "Mapping",
+  "self",
 ]);
 const RESERVED_SQL_FIELD_NAMES: ReadonlySet<string> = new Set(["query_template", "output_schema_type"]);
 

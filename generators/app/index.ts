@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import Generator, { type BaseOptions } from "yeoman-generator";
 import { QUESTIONS, toSchema, withDefaults, withExample, type Answers, type Ask, type CreateOptions } from "../../src/answers.js";
-import { moveIntoPlace } from "../../src/apply.js";
+import { moveIntoPlace, STATE_DIR } from "../../src/apply.js";
 import { initRepository, installAndTest } from "../../src/exec.js";
 import { describe, planScaffold } from "../../src/plan.js";
 import { scaffoldFiles } from "../../src/sync.js";
@@ -23,6 +23,11 @@ export type AppOptions = BaseOptions & {
 };
 
 export default class FlyteTaskGenerator extends Generator<Record<string, never>, AppOptions> {
+  constructor(args: string[], options: AppOptions) {
+    // The plugin's package.json only pins create-flyte-task for its own scripts: no npm install here.
+    super(args, options, { customInstallTask: true });
+  }
+
   private schema?: TaskSchema;
   private target = "";
   private staging = "";
@@ -49,6 +54,7 @@ export default class FlyteTaskGenerator extends Generator<Record<string, never>,
     }
     this.staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
     this.destinationRoot(this.staging);
+    for (const line of describe(changes).filter((line) => !line.includes(` ${STATE_DIR}/`))) this.log(`  ${line}`);
     for (const [path, content] of this.files) this.fs.write(this.destinationPath(path), content);
   }
 
