@@ -12,5 +12,6 @@ export default {
   hatchling: ">=1.21",
   pytest: ">=8",
   ruff: ">=0.17,<0.18",
-  pandas: ">=2,<3",
+  pandas: ">=2",
+  pyarrow: ">=14",
 } as const;

@@ -56,6 +56,8 @@ export interface RenderContext {
   readonly dataclassFields: readonly FieldContext[];
   readonly requiredFields: readonly FieldContext[];
   readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
+  /** A config built from sample values of the required fields, as Python source. */
+  readonly configExample: string;
   readonly uses: ReadersUsed;
   /** An int field, whose value the tests check comes back from protobuf as a float. */
   readonly firstIntField: string | null;
@@ -216,10 +218,12 @@ export function buildContext(schema: TaskSchema): RenderContext {
     output: output
       ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
       : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
+    configExample: `${deriveNames(schema.name).configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
     uses: readersUsed(fields),
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
     usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
-    pythonDependencies: [`flytekit${versions.flytekitRange}`, ...(schema.example === "sqlite" ? [`pandas${versions.pandas}`] : [])],
+    // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
+    pythonDependencies: [`flytekit${versions.flytekitRange}`, ...(schema.kind === "sql" ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : [])],
     versions,
   };
 }
@@ -234,8 +238,18 @@ handlebars.registerHelper({
   json: (value: unknown) => JSON.stringify(value),
   /** Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>. */
   cell: (text: unknown) => String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>"),
-  eq: (a: unknown, b: unknown) => a === b,
+  /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */
+  imports: (...args: unknown[]) => sortImportNames(args.slice(0, -1).map(String)).join(", "),
 });
+
+function importRank(name: string): number {
+  if (name === name.toUpperCase()) return 0;
+  return name[0] === name[0]!.toUpperCase() ? 1 : 2;
+}
+
+export function sortImportNames(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => importRank(a) - importRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
 
 interface Template {
   readonly outputPath: string;

@@ -47,14 +47,15 @@ export default class FlyteTaskGenerator extends Generator<Record<string, never>,
   async writing(): Promise<void> {
     this.files = await scaffoldFiles(this.schema!);
     const changes = planScaffold(this.target, this.files, this.options.create.force);
+    const listed = describe(changes).filter((line) => !line.includes(` ${STATE_DIR}/`));
     if (this.options.create.dryRun) {
-      this.log(`Would write ${changes.length} files in ${this.target}:`);
-      for (const line of describe(changes)) this.log(`  ${line}`);
+      this.log(`Would write ${listed.length} files in ${this.target}, and the ${STATE_DIR}/ folder regenerate uses:`);
+      for (const line of listed) this.log(`  ${line}`);
       return;
     }
     this.staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
     this.destinationRoot(this.staging);
-    for (const line of describe(changes).filter((line) => !line.includes(` ${STATE_DIR}/`))) this.log(`  ${line}`);
+    for (const line of listed) this.log(`  ${line}`);
     for (const [path, content] of this.files) this.fs.write(this.destinationPath(path), content);
   }
 

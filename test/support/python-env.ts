@@ -13,7 +13,7 @@ export const VENV = join(REPO_ROOT, ".cache", "venv");
 export const VENV_BIN = join(VENV, "bin");
 export const PYTHON = join(VENV_BIN, "python");
 
-const REQUIREMENTS = [`flytekit==${versions.flytekit}`, `pytest${versions.pytest}`, `ruff${versions.ruff}`, `pandas${versions.pandas}`, `hatchling${versions.hatchling}`];
+const REQUIREMENTS = [`flytekit==${versions.flytekit}`, `pytest${versions.pytest}`, `ruff${versions.ruff}`, `pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`, `hatchling${versions.hatchling}`];
 const STAMP = join(VENV, "create-flyte-task-requirements.txt");
 
 export function ensurePythonEnv(log: (line: string) => void = () => {}): void {
