@@ -87,7 +87,8 @@ Flags:
   --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
                            types: ${FIELD_TYPES.join(", ")}
   --description <n=text>   a field's description, repeatable
-  --output <name:type>     the generic task's single output (default: result:str)
+  --output <name:type>     the generic task's single output, of type str, int, float or bool
+                           (default: result:str)
   --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
   --answers <file.json>    read answers from a JSON file (flags win)
   -y, --yes                take the default for every question a flag did not answer

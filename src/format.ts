@@ -23,8 +23,18 @@ export async function formatFile(path: string, source: string): Promise<string> 
   const extension = extname(path);
   if (extension === ".py") return (await loadRuff())(source);
   const parser = PRETTIER_PARSERS[extension];
-  if (parser !== undefined) return (await loadPrettier())(source, parser);
-  return source.endsWith("\n") ? source : `${source}\n`;
+  if (parser === undefined) return source.endsWith("\n") ? source : `${source}\n`;
+  const formatted = await (await loadPrettier())(source, parser);
+  return extension === ".md" ? formatPythonBlocks(formatted) : formatted;
+}
+
+/** Ruff formats the Python code blocks of Markdown files too, so the README's examples go through it. */
+const PYTHON_BLOCK = /^```python\n([\s\S]*?)^```$/gm;
+
+async function formatPythonBlocks(markdown: string): Promise<string> {
+  if (!markdown.includes("```python\n")) return markdown;
+  const format = await loadRuff();
+  return markdown.replace(PYTHON_BLOCK, (_block, code: string) => `\`\`\`python\n${format(code)}\`\`\``);
 }
 
 function loadPrettier(): Promise<PrettierFormat> {

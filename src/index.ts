@@ -28,7 +28,7 @@ export interface TaskTypeConfig {
   /** The container image the task runs in. */
   image: string;
   /** The generic kind's single output (default `result: str`); the sql kind always returns `results`. */
-  output?: { name: string; type: FieldType };
+  output?: { name: string; type: "str" | "int" | "float" | "bool" };
   example?: Example;
   /** The config fields that `get_custom` serializes, in order. */
   fields: Record<string, FieldConfig>;

@@ -12,7 +12,7 @@ import { formatFile } from "./format.js";
 import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
 import { pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
-import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type PluginNames, type TaskSchema } from "./schema.js";
+import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type TaskSchema } from "./schema.js";
 import versions from "./dependency-versions.js";
 
 export interface RenderedFile {
@@ -155,17 +155,11 @@ function readersUsed(fields: readonly FieldContext[]): ReadersUsed {
  * The executor stub's return value for each output type, built from `summary`, a JSON string
  * of the config and the inputs: a placeholder the user replaces with the real work.
  */
-const PLACEHOLDERS: Readonly<Record<FieldType, string>> = {
+const PLACEHOLDERS: Readonly<Record<OutputDef["type"], string>> = {
   str: "summary",
   int: "len(summary)",
   float: "float(len(summary))",
   bool: "bool(summary)",
-  "list[str]": "[summary]",
-  "list[int]": "[len(summary)]",
-  "list[float]": "[float(len(summary))]",
-  "dict[str,str]": '{"summary": summary}',
-  "dict[str,int]": '{"length": len(summary)}',
-  "dict[str,float]": '{"length": float(len(summary))}',
 };
 
 function isFloatType(type: FieldType): boolean {

@@ -35,9 +35,16 @@ export interface FieldDef {
   readonly description?: string;
 }
 
+/**
+ * Types a task's output may have. Lists and dicts are left out on purpose: flytekit's shim
+ * converts what an executor returns by its runtime type (`type(value)`), so a returned list
+ * reaches the type engine as a bare `list` and fails to convert.
+ */
+export const OUTPUT_TYPES = ["str", "int", "float", "bool"] as const satisfies readonly FieldType[];
+
 export interface OutputDef {
   readonly name: string;
-  readonly type: FieldType;
+  readonly type: (typeof OUTPUT_TYPES)[number];
 }
 
 export interface TaskSchema {
@@ -309,8 +316,13 @@ function checkOutput(raw: unknown, kind: Kind): OutputDef | null {
   if (raw === undefined || raw === null) return DEFAULT_OUTPUT;
   if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, ["output"]);
   const name = checkIdentifier(raw.name, "output name", ["output", "name"]);
-  const type = checkFieldType(raw.type, ["output", "type"], `output "${name}"`);
-  return { name, type };
+  if (!(OUTPUT_TYPES as readonly unknown[]).includes(raw.type)) {
+    throw new SchemaError(
+      `output "${name}" has type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")} (flytekit's shim executor cannot return lists or dicts)`,
+      ["output", "type"],
+    );
+  }
+  return { name, type: raw.type as OutputDef["type"] };
 }
 
 /** Validates loose input into the schema model; the first broken rule throws a SchemaError. */

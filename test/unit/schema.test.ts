@@ -111,6 +111,12 @@ describe("fields", () => {
   });
 });
 
+describe("output", () => {
+  it("refuses list and dict outputs, which flytekit's shim executor cannot return", () => {
+    expect(errorOf({ ...base, output: { name: "rows", type: "list[str]" } })).toContain("must be one of str, int, float, bool");
+  });
+});
+
 describe("field specs", () => {
   it.each([
     ["retries:int", { name: "retries", type: "int" }],

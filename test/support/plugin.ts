@@ -1,0 +1,57 @@
+/** Generates plugins with the real bin and runs their own checks with the real Python tools. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validate } from "dockerfile-utils";
+import { runBin } from "./cli.js";
+import { VENV_BIN } from "./python-env.js";
+
+export function workDir(prefix = "cft-e2e-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Runs create-flyte-task unattended in `cwd`; throws with its output when it fails. */
+export function generate(cwd: string, args: readonly string[]): string {
+  const result = runBin("create-flyte-task", [...args, "--yes", "--no-git"], cwd);
+  if (result.status !== 0) throw new Error(`create-flyte-task ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return join(cwd, args[0]!);
+}
+
+export interface ToolRun {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+export function venvTool(tool: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ToolRun {
+  const result = spawnSync(join(VENV_BIN, tool), [...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The plugin's own test suite, as its README says to run it. */
+export function pytest(plugin: string): ToolRun {
+  return venvTool("pytest", ["-q", "-p", "no:cacheprovider"], plugin);
+}
+
+export function passedCount(run: ToolRun): number {
+  return Number(/(\d+) passed/.exec(run.output)?.[1] ?? 0);
+}
+
+/** ruff check and ruff format --check with default settings. */
+export function ruff(plugin: string): ToolRun {
+  const check = venvTool("ruff", ["check", "--no-cache", "."], plugin);
+  const format = venvTool("ruff", ["format", "--check", "--no-cache", "."], plugin);
+  return { status: (check.status ?? 1) || (format.status ?? 1), output: `${check.output}${format.output}` };
+}
+
+const require = createRequire(import.meta.url);
+
+/** Findings of two Dockerfile linters from npm: dockerfilelint's rules and dockerfile-utils' validator. */
+export function lintDockerfile(plugin: string): string[] {
+  const content = readFileSync(join(plugin, "Dockerfile"), "utf8");
+  const dockerfilelint = require("dockerfilelint") as { run(configDir: string, content: string): { title: string; line: number }[] };
+  const lint = dockerfilelint.run(plugin, content).map((item) => `dockerfilelint ${item.line}: ${item.title}`);
+  const validation = validate(content).map((item) => `dockerfile-utils ${item.range.start.line + 1}: ${item.message}`);
+  return [...lint, ...validation];
+}
