@@ -1,8 +1,8 @@
 /**
  * Finds references to a config field in the user's Python, for `field rename` and `field
- * remove`. Two shapes are rewritten on rename, because their meaning is certain: attribute
- * access on a config (`config.old`, `self.task_config.old`) and keys of `custom`
- * (`custom["old"]`, `tt.custom.get("old")`). Any other use of the name in code or strings is
+ * remove`. Three shapes are rewritten on rename, because their meaning is certain: attribute
+ * access on a config (`config.old`, `self.task_config.old`), keyword arguments of a config
+ * class (`AcmeConfig(old=1)`) and keys of `custom` (`custom["old"]`, `tt.custom.get("old")`). Any other use of the name in code or strings is
  * listed with file:line for the user to check; comments are left alone.
  */
 
@@ -53,6 +53,21 @@ function isConfigAccess(code: readonly Token[], index: number): boolean {
   return dot?.text === "." && receiver?.kind === "name" && /config$/i.test(receiver.text);
 }
 
+/** `Config(old=...)`: a keyword argument in a call to a class whose name ends in Config. */
+function isConfigKeyword(code: readonly Token[], index: number): boolean {
+  if (code[index + 1]?.text !== "=" || code[index + 2]?.text === "=") return false;
+  let depth = 0;
+  for (let at = index - 1; at >= 0; at--) {
+    const text = code[at]!.text;
+    if (text === ")" || text === "]" || text === "}") depth++;
+    else if (text === "(" || text === "[" || text === "{") {
+      if (depth === 0) return text === "(" && code[at - 1]?.kind === "name" && /Config$/.test(code[at - 1]!.text);
+      depth--;
+    }
+  }
+  return false;
+}
+
 function isCustomKey(code: readonly Token[], index: number): boolean {
   const before = code[index - 1];
   if (before?.text === "[") return /custom$/i.test(code[index - 2]?.text ?? "");
@@ -68,7 +83,7 @@ export function scanReferences(source: string, name: string, renameTo?: string):
     const isName = token.kind === "name" && token.text === name;
     const isKey = token.kind === "string" && plainStringValue(token) === name;
     const mentions = token.kind === "string" && !isKey && new RegExp(`\\b${name}\\b`).test(token.text);
-    if (renameTo !== undefined && isName && isConfigAccess(code, index)) {
+    if (renameTo !== undefined && isName && (isConfigAccess(code, index) || isConfigKeyword(code, index))) {
       edits.push({ start: token.start, end: token.start + token.text.length, text: renameTo });
     } else if (renameTo !== undefined && isKey && isCustomKey(code, index)) {
       edits.push({ start: token.start, end: token.start + token.text.length, text: token.text.replace(name, renameTo) });

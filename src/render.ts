@@ -230,8 +230,8 @@ handlebars.registerHelper({
   /** A Python string literal holding exactly the text. */
   pyString: (text: unknown) => pyString(String(text)),
   json: (value: unknown) => JSON.stringify(value),
-  /** Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>. */
-  cell: (text: unknown) => String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>"),
+  /** Text that stays one Markdown list item: line breaks become spaces. */
+  markdownLine: (text: unknown) => String(text).replace(/\s*\r?\n\s*/g, " "),
   /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */
   imports: (...args: unknown[]) => sortImportNames(args.slice(0, -1).map(String)).join(", "),
 });

@@ -1,0 +1,226 @@
+/**
+ * End to end for `flyte-task`: a plugin's schema changes through the field commands and by
+ * hand; after each regenerate the plugin's own tests pass against real flytekit and the
+ * user's code and test are intact.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runBin, type RunResult } from "../support/cli.js";
+import { generate, pytest, ruff, workDir } from "../support/plugin.js";
+
+let plugin: string;
+
+function flyteTask(...args: string[]): RunResult {
+  return runBin("flyte-task", ["-C", plugin, ...args], plugin);
+}
+
+function read(path: string): string {
+  return readFileSync(join(plugin, path), "utf8");
+}
+
+function write(path: string, content: string): void {
+  writeFileSync(join(plugin, path), content);
+}
+
+/** Every file's hash, to prove that a command changed no byte. */
+function snapshot(): Map<string, string> {
+  const files = readdirSync(plugin, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return new Map(files.map((entry) => {
+    const path = join(entry.parentPath, entry.name);
+    return [path, createHash("sha256").update(readFileSync(path)).digest("hex")];
+  }));
+}
+
+function expectPluginHealthy(): void {
+  const tests = pytest(plugin);
+  expect(tests.status, tests.output).toBe(0);
+  const lint = ruff(plugin);
+  expect(lint.status, lint.output).toBe(0);
+}
+
+const EXECUTOR = "flytekitplugins/acme/executor.py";
+const USER_TEST = "tests/test_user.py";
+const USER_LINE = "        # The user's own logic: the service address and the retry budget.";
+
+function expectUserCodeIntact(retryField: string): void {
+  expect(read(EXECUTOR)).toContain(USER_LINE);
+  expect(read(EXECUTOR)).toContain(`budget = config.${retryField}`);
+  expect(read(USER_TEST)).toContain("def test_user_result_names_the_service");
+}
+
+beforeAll(() => {
+  plugin = generate(workDir("cft-sync-"), ["acme", "--field", "uri:str", "--field", "retries:int=3"]);
+  // The user fills in the executor and adds a test of their own.
+  const executor = read(EXECUTOR);
+  const start = executor.indexOf("        # TODO");
+  write(EXECUTOR, `${executor.slice(0, start).replace("import json\n", "")}${USER_LINE}\n        budget = config.retries\n        return f"{config.uri} x{budget} {sorted(kwargs)}"\n`);
+  write(
+    USER_TEST,
+    [
+      '"""The user\'s own test."""',
+      "",
+      "from flytekitplugins.acme import AcmeConfig, AcmeTask",
+      "",
+      "",
+      "def test_user_result_names_the_service() -> None:",
+      '    config = AcmeConfig(uri="db://warehouse", retries=2)',
+      '    task = AcmeTask(name="user_task", task_config=config, inputs={"limit": int})',
+      "",
+      '    assert task(limit=1).startswith("db://warehouse x2")',
+      "",
+    ].join("\n"),
+  );
+  expectPluginHealthy();
+});
+
+describe("flyte-task keeps a plugin in sync", () => {
+  it("regenerates an unchanged schema without changing a byte", () => {
+    const before = snapshot();
+    const result = flyteTask("regenerate");
+    expect(result.status, result.stderr).toBe(0);
+    expect(snapshot()).toEqual(before);
+    expect(flyteTask("check").status).toBe(0);
+  });
+
+  it("adds a field with the command", () => {
+    const result = flyteTask("field", "add", "timeout:float=none", "--description", "Seconds to wait; none waits forever.");
+    expect(result.status, result.stderr).toBe(0);
+    expect(read("flyte-task.config.ts")).toMatch(/timeout: \{\s+type: "float",\s+default: null,\s+description: "Seconds to wait; none waits forever.",\s+\}/);
+    expect(read("flytekitplugins/acme/config.py")).toContain("timeout: float | None = None");
+    expectUserCodeIntact("retries");
+    expectPluginHealthy();
+  });
+
+  it("renames a field, rewriting the user's references to it", () => {
+    const result = flyteTask("field", "rename", "retries", "attempts");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`rewrote 1 reference(s) to "retries" in ${EXECUTOR}`);
+    expect(result.stdout).toContain(`rewrote 1 reference(s) to "retries" in ${USER_TEST}`);
+    expect(read(USER_TEST)).toContain('AcmeConfig(uri="db://warehouse", attempts=2)');
+    expectUserCodeIntact("attempts");
+    expectPluginHealthy();
+  });
+
+  it("retypes a field", () => {
+    const result = flyteTask("field", "retype", "attempts", "float");
+    expect(result.status, result.stderr).toBe(0);
+    expect(read("flytekitplugins/acme/config.py")).toContain("attempts: float = 3");
+    write(USER_TEST, read(USER_TEST).replace('startswith("db://warehouse x2")', 'startswith("db://warehouse x2.0")'));
+    expectUserCodeIntact("attempts");
+    expectPluginHealthy();
+  });
+
+  it("follows a config edited by hand, and check fails until it does", () => {
+    write("flyte-task.config.ts", read("flyte-task.config.ts").replace("  fields: {\n", '  fields: {\n    region: { type: "str", default: "eu-west-1" },\n'));
+    const drift = flyteTask("check");
+    expect(drift.status).toBe(1);
+    expect(drift.stderr).toContain("flytekitplugins/acme/config.py");
+    expect(flyteTask("regenerate").status).toBe(0);
+    expect(flyteTask("check").status).toBe(0);
+    expect(read("flytekitplugins/acme/config.py")).toContain('region: str = "eu-west-1"');
+    expectUserCodeIntact("attempts");
+    expectPluginHealthy();
+  });
+
+  it("removes a field, listing the references left behind", () => {
+    const result = flyteTask("field", "remove", "attempts");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/executor\.py:\d+: "attempts" still referenced: budget = config\.attempts/);
+    expect(read("flytekitplugins/acme/config.py")).not.toContain("attempts");
+    expectUserCodeIntact("attempts");
+    // The user follows up on the listed references; then the plugin is healthy again.
+    write(EXECUTOR, read(EXECUTOR).replace("budget = config.attempts", "budget = 3"));
+    write(USER_TEST, read(USER_TEST).replace(", attempts=2)", ")").replace("x2.0", "x3"));
+    expectPluginHealthy();
+  });
+
+  it("refuses to overwrite a generated file edited by hand, unless forced", () => {
+    write("flytekitplugins/acme/config.py", `${read("flytekitplugins/acme/config.py")}\nHAND_EDIT = 1\n`);
+    expect(flyteTask("check").status).toBe(1);
+    const before = snapshot();
+    const refused = flyteTask("regenerate");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("-HAND_EDIT = 1");
+    expect(snapshot()).toEqual(before);
+    expect(flyteTask("regenerate", "--force").status).toBe(0);
+    expect(read("flytekitplugins/acme/config.py")).not.toContain("HAND_EDIT");
+    expect(flyteTask("check").status).toBe(0);
+  });
+
+  it("writes labelled conflict markers where the user and the schema changed the same lines", () => {
+    write("README.md", read("README.md").replace(/^- `uri` .*$/m, "- `uri` (`str`, required): Where the warehouse is (edited by the user)."));
+    write("flyte-task.config.ts", read("flyte-task.config.ts").replace('uri: { type: "str" }', 'uri: { type: "str", description: "Service address." }'));
+    const result = flyteTask("regenerate");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Conflicts to resolve");
+    expect(result.stderr).toContain("README.md");
+    const readme = read("README.md");
+    expect(readme).toContain("<<<<<<< README.md (yours)");
+    expect(readme).toContain("(edited by the user)");
+    expect(readme).toContain("Service address.");
+    expect(readme).toContain(">>>>>>> README.md (regenerated by create-flyte-task");
+    expect(flyteTask("check").status).toBe(1);
+    // Resolved by keeping the user's line: then everything is in sync again.
+    write("README.md", readme.replace(/<<<<<<< .*\n(.*\n)\|\|\|\|\|\|\| [\s\S]*?>>>>>>> .*\n/, "$1"));
+    expect(flyteTask("check").status).toBe(0);
+    expectPluginHealthy();
+  });
+
+  it("leaves a deleted user file deleted", () => {
+    rmSync(join(plugin, "Dockerfile"));
+    expect(flyteTask("regenerate").status).toBe(0);
+    expect(existsSync(join(plugin, "Dockerfile"))).toBe(false);
+    expect(flyteTask("check").status).toBe(0);
+  });
+
+  it("shows a dry run as a diff and writes nothing", () => {
+    write("flyte-task.config.ts", read("flyte-task.config.ts").replace("flytekitplugins-acme:0.1.0", "flytekitplugins-acme:0.2.0"));
+    const before = snapshot();
+    const result = flyteTask("regenerate", "--dry-run");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('-DEFAULT_CONTAINER_IMAGE = "localhost:30000/flytekitplugins-acme:0.1.0"');
+    expect(result.stdout).toContain('+DEFAULT_CONTAINER_IMAGE = "localhost:30000/flytekitplugins-acme:0.2.0"');
+    expect(snapshot()).toEqual(before);
+    expect(flyteTask("regenerate").status).toBe(0);
+  });
+
+  it.each([
+    ["a syntax error", (text: string) => text.replace("fields: {", "fields: {{"), /^error: flyte-task\.config\.ts:\d+:\d+: syntax error/],
+    ["an unknown type", (text: string) => text.replace(/uri: \{ type: "str"/, 'uri: { type: "string"'), /^error: flyte-task\.config\.ts:\d+:\d+: field "uri" has unknown type "string"/],
+    ["a bad default", (text: string) => text.replace('"eu-west-1"', "42"), /^error: flyte-task\.config\.ts:\d+:\d+: default of field "region": 42 is not a valid str/],
+    ["a spread", (text: string) => text.replace("fields: {", "fields: {\n    ...shared,"), /^error: flyte-task\.config\.ts:\d+:5: a spread \(\.\.\.\)/],
+  ])("refuses a config with %s, giving line and column and touching nothing", (_name, edit, message) => {
+    const config = read("flyte-task.config.ts");
+    write("flyte-task.config.ts", edit(config));
+    const before = snapshot();
+    try {
+      for (const command of [["regenerate"], ["check"], ["field", "add", "extra:int"]]) {
+        const result = flyteTask(...command);
+        expect(result.status, `${command.join(" ")}: ${result.stderr}`).toBe(2);
+        expect(result.stderr).toMatch(message);
+        expect(snapshot()).toEqual(before);
+      }
+    } finally {
+      write("flyte-task.config.ts", config);
+    }
+  });
+
+  it("merges the new templates into a plugin made by an older version of the tool", () => {
+    // An older version wrote a README without the "Test" section, and an older manifest.
+    const section = /\n## Test\n[\s\S]*?(?=\n## )/;
+    write(".flyte-task/base/README.md", read(".flyte-task/base/README.md").replace(section, ""));
+    write("README.md", `${read("README.md").replace(section, "")}\n## Notes from the team\n\nKeep this.\n`);
+    write(".flyte-task/manifest.json", read(".flyte-task/manifest.json").replace(/"version": "[^"]+"/, '"version": "0.0.1"'));
+    const result = flyteTask("regenerate");
+    expect(result.status, result.stderr).toBe(0);
+    const readme = read("README.md");
+    expect(readme).toMatch(section);
+    expect(readme).toContain("## Notes from the team\n\nKeep this.");
+    expect(read(".flyte-task/manifest.json")).not.toContain('"0.0.1"');
+    const check = flyteTask("check", "--diff");
+    expect(check.status, check.stderr).toBe(0);
+    expectPluginHealthy();
+  });
+});
