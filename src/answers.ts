@@ -14,6 +14,7 @@ import {
   checkKind,
   checkPluginName,
   checkTaskType,
+  checkValue,
   defaultImage,
   defaultTaskType,
   DEFAULT_OUTPUT,
@@ -31,6 +32,7 @@ import {
   type RawSchema,
   type TaskSchema,
 } from "./schema.js";
+import type { PyValue } from "./python.js";
 
 export interface CreateOptions {
   readonly directory: string | undefined;
@@ -306,15 +308,16 @@ function validator(check: (input: string) => unknown): (input: string) => true |
   };
 }
 
-async function askOne(ask: Ask, question: Omit<Question, "name">): Promise<string> {
-  const reply = await ask([{ ...question, name: "value" }]);
-  return String(reply.value);
+async function askOne(ask: Ask, question: Question): Promise<string> {
+  const reply = await ask([question]);
+  return String(reply[question.name]);
 }
 
 export async function askForDirectory(ask: Ask, answers: Answers): Promise<void> {
   if (answers.directory !== undefined || answers.name !== undefined) return;
   answers.directory = await askOne(ask, {
     type: "input",
+    name: "directory",
     message: "Folder for the new plugin:",
     default: "flyte-task-plugin",
     validate: validator((input) => checkPluginName(basename(resolve(input)))),
@@ -325,6 +328,7 @@ export async function askForName(ask: Ask, answers: Answers): Promise<void> {
   if (answers.name !== undefined) return;
   answers.name = await askOne(ask, {
     type: "input",
+    name: "name",
     message: "Plugin name (lower-case words joined by hyphens):",
     default: pluginNameFrom(answers),
     validate: validator(checkPluginName),
@@ -333,13 +337,14 @@ export async function askForName(ask: Ask, answers: Answers): Promise<void> {
 
 export async function askForKind(ask: Ask, answers: Answers): Promise<void> {
   if (answers.kind !== undefined) return;
-  answers.kind = await askOne(ask, { type: "list", message: "Kind of task:", choices: KINDS, default: "generic" });
+  answers.kind = await askOne(ask, { type: "list", name: "kind", message: "Kind of task:", choices: KINDS, default: "generic" });
 }
 
 export async function askForTaskType(ask: Ask, answers: Answers): Promise<void> {
   if (answers.taskType !== undefined) return;
   answers.taskType = await askOne(ask, {
     type: "input",
+    name: "taskType",
     message: "Flyte task type:",
     default: defaultTaskType(answers.name ?? ""),
     validate: validator(checkTaskType),
@@ -350,6 +355,7 @@ export async function askForImage(ask: Ask, answers: Answers): Promise<void> {
   if (answers.image !== undefined) return;
   answers.image = await askOne(ask, {
     type: "input",
+    name: "image",
     message: "Container image the task runs in:",
     default: defaultImage(answers.name ?? ""),
     validate: validator(checkImage),
@@ -360,6 +366,7 @@ export async function askForOutput(ask: Ask, answers: Answers): Promise<void> {
   if (answers.output !== undefined || answers.kind === "sql") return;
   answers.output = await askOne(ask, {
     type: "input",
+    name: "output",
     message: "The task's output (name:type):",
     default: `${DEFAULT_OUTPUT.name}:${DEFAULT_OUTPUT.type}`,
     validate: validator((input) => validateOutput(input, answers)),
@@ -377,8 +384,8 @@ export async function askForFields(ask: Ask, answers: Answers): Promise<void> {
   const fields: RawField[] = [];
   const kind = checkKind(answers.kind ?? "generic") as Kind;
   for (;;) {
-    const more = await ask([{ type: "confirm", name: "value", message: fields.length === 0 ? "Add a config field?" : "Add another field?", default: fields.length === 0 }]);
-    if (more.value !== true) break;
+    const more = await ask([{ type: "confirm", name: "addField", message: fields.length === 0 ? "Add a config field?" : "Add another field?", default: fields.length === 0 }]);
+    if (more.addField !== true) break;
     fields.push(await askForField(ask, kind, fields));
   }
   answers.fields = fields;
@@ -387,22 +394,28 @@ export async function askForFields(ask: Ask, answers: Answers): Promise<void> {
 async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Promise<RawField> {
   const name = await askOne(ask, {
     type: "input",
+    name: "fieldName",
     message: "Field name:",
     validate: validator((input) => {
       checkFieldName(input, kind);
       if (taken.some((field) => field.name === input)) throw new Error(`field "${input}" is defined twice: field names must be unique`);
     }),
   });
-  const type = checkFieldType(await askOne(ask, { type: "list", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
+  const type = checkFieldType(await askOne(ask, { type: "list", name: "fieldType", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
   const defaultText = await askOne(ask, {
     type: "input",
+    name: "fieldDefault",
     message: "Default (empty: required; none: optional):",
     default: "",
-    validate: validator((input) => input === "" || parseDefaultText(input, type as FieldType, name)),
+    validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name)),
   });
-  const description = await askOne(ask, { type: "input", message: "Description:", default: "" });
+  const description = await askOne(ask, { type: "input", name: "fieldDescription", message: "Description:", default: "" });
   const field: RawField = { name, type, description };
   return defaultText === "" ? field : { ...field, default: parseDefaultText(defaultText, type, name) };
+}
+
+function checkDefault(value: PyValue | null, type: FieldType, name: string): void {
+  if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"]);
 }
 
 export const QUESTIONS = [askForDirectory, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;

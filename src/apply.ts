@@ -8,7 +8,7 @@
  * command (`recoverInterrupted`), so every file is again as it was.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { effective, readIfExists, type FileChange } from "./plan.js";
 
@@ -48,7 +48,9 @@ export function applyChanges(root: string, changes: readonly FileChange[]): void
   const txn = join(root, TXN_DIR);
   try {
     const entries = stage(root, txn, real);
-    writeDurably(join(txn, JOURNAL), JSON.stringify(entries));
+    // Written whole, then renamed: a journal that exists is complete.
+    writeDurably(join(txn, `${JOURNAL}.partial`), JSON.stringify(entries));
+    renameSync(join(txn, `${JOURNAL}.partial`), join(txn, JOURNAL));
     for (const entry of entries) place(root, txn, entry);
     writeDurably(join(txn, APPLIED), "");
   } catch (error) {
@@ -90,8 +92,7 @@ function stage(root: string, txn: string, changes: readonly FileChange[]): Journ
 function place(root: string, txn: string, entry: JournalEntry): void {
   const target = join(root, entry.path);
   if (entry.staged === null) {
-    rmSync(target, { force: true });
-    removeEmptyParents(root, target);
+    removeFile(root, target);
     return;
   }
   mkdirSync(dirname(target), { recursive: true });
@@ -119,12 +120,17 @@ function rollBack(root: string): void {
 function restore(root: string, txn: string, entry: JournalEntry): void {
   const target = join(root, entry.path);
   if (entry.backup === null) {
-    rmSync(target, { force: true });
-    removeEmptyParents(root, target);
+    removeFile(root, target);
     return;
   }
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(join(txn, "old", entry.backup), target);
+}
+
+/** Removes a file if it is there (existsSync, unlike rmSync's force, also tolerates a parent that is a file). */
+function removeFile(root: string, file: string): void {
+  if (existsSync(file)) rmSync(file);
+  removeEmptyParents(root, file);
 }
 
 function removeIfEmpty(dir: string): void {
@@ -134,7 +140,7 @@ function removeIfEmpty(dir: string): void {
 /** Removes the folders a deleted file leaves empty, up to (not including) the root. */
 function removeEmptyParents(root: string, file: string): void {
   for (let dir = dirname(file); dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
-    if (!existsSync(dir) || readdirSync(dir).length > 0) return;
+    if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).length > 0) return;
     rmdirSync(dir);
   }
 }
