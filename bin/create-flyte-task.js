@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { createMain, runProcess } from "../dist/src/cli.js";
+import { createMain, runProcess } from "../dist/cli/cli.js";
 
 await runProcess(createMain);

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { flyteTaskMain, runProcess } from "../dist/src/cli.js";
+import { flyteTaskMain, runProcess } from "../dist/cli/cli.js";
 
 await runProcess(flyteTaskMain);

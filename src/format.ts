@@ -53,22 +53,20 @@ function loadPrettier(): Promise<PrettierFormat> {
   return prettierFormat;
 }
 
+async function ruffWorkspace() {
+  // A CommonJS module: its exports are the default export, in Node and in the bundle alike.
+  const { Workspace, PositionEncoding } = (await import("@astral-sh/ruff-wasm-nodejs")).default;
+  return new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
+}
+
 function loadRuff(): Promise<RuffFormat> {
   ruffFormat ??= (async () => {
-    const { Workspace, PositionEncoding } = await import("@astral-sh/ruff-wasm-nodejs");
-    const workspace = new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
+    const workspace = await ruffWorkspace();
     return (source: string) => workspace.format(source);
   })();
   return ruffFormat;
 }
 
-/** Ruff's lint findings with default settings, as `line:column code message`; used by the tool's own tests. */
-export async function lintPython(source: string): Promise<string[]> {
-  const { Workspace, PositionEncoding } = await import("@astral-sh/ruff-wasm-nodejs");
-  const workspace = new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
-  const findings = workspace.check(source) as { code: string | null; message: string; start_location: { row: number; column: number } }[];
-  return findings.map((d) => `${d.start_location.row}:${d.start_location.column} ${d.code ?? ""} ${d.message}`);
-}
 
 /** Formats only `range` of a TypeScript file with prettier, leaving the rest byte for byte. */
 export async function formatTypeScriptRange(source: string, range: readonly [number, number]): Promise<string> {

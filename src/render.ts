@@ -289,10 +289,13 @@ function withHeader(path: string, content: string): string {
   return prefix === undefined ? content : `${generatedHeader(prefix)}\n${content}`;
 }
 
-/** Renders every file of the plugin for this schema, formatted, sorted by path. */
-export async function renderPlugin(schema: TaskSchema): Promise<RenderedFile[]> {
+/**
+ * Renders every file of the plugin for this schema, formatted, sorted by path. Regenerate
+ * leaves out the config file, which it reads and never rewrites.
+ */
+export async function renderPlugin(schema: TaskSchema, { withConfigFile = true } = {}): Promise<RenderedFile[]> {
   const context = buildContext(schema);
-  const templates = loadTemplates(schema, context.plugin.module);
+  const templates = loadTemplates(schema, context.plugin.module).filter(({ outputPath }) => withConfigFile || ownerOf(outputPath) !== "source");
   return Promise.all(
     templates.map(async ({ outputPath, source }) => {
       const template = handlebars.compile(source, { noEscape: true, strict: true });

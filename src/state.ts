@@ -8,7 +8,10 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { STATE_DIR } from "./apply.js";
 import type { Owner } from "./ownership.js";
+import { toolVersion } from "./paths.js";
 import { readIfExists } from "./plan.js";
+import { renderPlugin, type RenderedFile } from "./render.js";
+import type { TaskSchema } from "./schema.js";
 
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
 export const BASE_DIR = `${STATE_DIR}/base`;
@@ -43,13 +46,24 @@ export function readBase(root: string, path: string): string | null {
 }
 
 /** The manifest's text: sorted keys, so the same files always give the same bytes. */
-export function manifestText(version: string, generated: ReadonlyMap<string, { owner: Owner; content: string }>): string {
+export function manifestText(generated: readonly RenderedFile[]): string {
   const files: Record<string, ManifestEntry> = {};
-  for (const path of [...generated.keys()].sort()) {
-    const { owner, content } = generated.get(path)!;
+  for (const { path, owner, content } of [...generated].sort((a, b) => a.path.localeCompare(b.path))) {
     if (owner === "tool") files[path] = { owner, sha256: sha256(content) };
     else if (owner === "user") files[path] = { owner };
   }
-  const manifest: Manifest = { generator: "create-flyte-task", version, files };
+  const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), files };
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Every file of a new plugin, with the state that later regenerates need. */
+export async function scaffoldFiles(schema: TaskSchema): Promise<Map<string, string>> {
+  const rendered = await renderPlugin(schema);
+  const files = new Map<string, string>();
+  for (const file of rendered) {
+    files.set(file.path, file.content);
+    if (file.owner === "user") files.set(basePath(file.path), file.content);
+  }
+  files.set(MANIFEST_PATH, manifestText(rendered));
+  return files;
 }

@@ -15,25 +15,9 @@ import { CONFIG_FILE, ownerOf, type Owner } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { describe, diffOf, effective, readIfExists, type FileChange } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { renderPlugin, type RenderedFile } from "./render.js";
+import { renderPlugin } from "./render.js";
 import { checkFieldType, checkValue, SchemaError, type TaskSchema } from "./schema.js";
 import { basePath, manifestText, MANIFEST_PATH, readBase, readManifest, sha256, type Manifest } from "./state.js";
-
-/** Every file of a new plugin, with the state that later regenerates need. */
-export async function scaffoldFiles(schema: TaskSchema): Promise<Map<string, string>> {
-  const rendered = await renderPlugin(schema);
-  const files = new Map<string, string>();
-  for (const file of rendered) {
-    files.set(file.path, file.content);
-    if (file.owner === "user") files.set(basePath(file.path), file.content);
-  }
-  files.set(MANIFEST_PATH, manifestText(toolVersion(), byPath(rendered)));
-  return files;
-}
-
-function byPath(files: readonly RenderedFile[]): Map<string, { owner: Owner; content: string }> {
-  return new Map(files.map((file) => [file.path, { owner: file.owner, content: file.content }]));
-}
 
 export type Outcome =
   | "unchanged"
@@ -77,7 +61,7 @@ interface FileInputs {
  * rename`, which rewrites references in the user's Python before the merge).
  */
 export async function planRegenerate(root: string, schema: TaskSchema, overrides: ReadonlyMap<string, string> = new Map()): Promise<RegeneratePlan> {
-  const rendered = (await renderPlugin(schema)).filter((file) => file.owner !== "source");
+  const rendered = await renderPlugin(schema, { withConfigFile: false });
   const manifest = readManifest(root);
   const next = new Map(rendered.map((file) => [file.path, file.content]));
   const paths = new Set([...next.keys(), ...Object.keys(manifest?.files ?? {})]);
@@ -99,7 +83,7 @@ export async function planRegenerate(root: string, schema: TaskSchema, overrides
   for (const [path, content] of overrides) {
     if (!paths.has(path)) plan.changes.push({ path, before: readIfExists(join(root, path)), after: content });
   }
-  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(toolVersion(), byPath(rendered)) });
+  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered) });
   return { ...plan, changes: effective(plan.changes) };
 }
 

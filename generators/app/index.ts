@@ -12,7 +12,7 @@ import { QUESTIONS, toSchema, withDefaults, withExample, type Answers, type Ask,
 import { moveIntoPlace, STATE_DIR } from "../../src/apply.js";
 import { initRepository, installAndTest } from "../../src/exec.js";
 import { describe, planScaffold } from "../../src/plan.js";
-import { scaffoldFiles } from "../../src/sync.js";
+import { scaffoldFiles } from "../../src/state.js";
 import type { TaskSchema } from "../../src/schema.js";
 
 export type AppOptions = BaseOptions & {
