@@ -287,7 +287,7 @@ export function toSchema(answers: Answers): TaskSchema {
 // Prompts, one function per question (a Yeoman generator's `prompt` is the `ask`).
 
 export interface Question {
-  type: "input" | "list" | "confirm";
+  type: "input" | "select" | "confirm";
   name: string;
   message: string;
   default?: unknown;
@@ -337,7 +337,7 @@ export async function askForName(ask: Ask, answers: Answers): Promise<void> {
 
 export async function askForKind(ask: Ask, answers: Answers): Promise<void> {
   if (answers.kind !== undefined) return;
-  answers.kind = await askOne(ask, { type: "list", name: "kind", message: "Kind of task:", choices: KINDS, default: "generic" });
+  answers.kind = await askOne(ask, { type: "select", name: "kind", message: "Kind of task:", choices: KINDS, default: "generic" });
 }
 
 export async function askForTaskType(ask: Ask, answers: Answers): Promise<void> {
@@ -401,7 +401,7 @@ async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Pr
       if (taken.some((field) => field.name === input)) throw new Error(`field "${input}" is defined twice: field names must be unique`);
     }),
   });
-  const type = checkFieldType(await askOne(ask, { type: "list", name: "fieldType", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
+  const type = checkFieldType(await askOne(ask, { type: "select", name: "fieldType", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
   const defaultText = await askOne(ask, {
     type: "input",
     name: "fieldDefault",

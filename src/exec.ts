@@ -34,12 +34,10 @@ export async function initRepository(root: string, log: Log): Promise<void> {
   log("git: init and first commit");
   await run("git", ["init", "--quiet"], root, log);
   await run("git", ["add", "--all"], root, log);
-  await run(
-    "git",
-    ["-c", "user.name=create-flyte-task", "-c", "user.email=create-flyte-task@users.noreply.local", "commit", "--quiet", "--no-verify", "-m", "Scaffold with create-flyte-task"],
-    root,
-    log,
-  );
+  // The user's own identity when git has one; a stand-in only so the first commit can be made.
+  const identity = await execa("git", ["config", "user.email"], { cwd: root, reject: false });
+  const fallback = identity.exitCode === 0 ? [] : ["-c", "user.name=create-flyte-task", "-c", "user.email=create-flyte-task@users.noreply.local"];
+  await run("git", [...fallback, "commit", "--quiet", "--no-verify", "-m", "Scaffold with create-flyte-task"], root, log);
 }
 
 /** Creates `.venv` in the plugin, installs it with its test extras, and runs its tests. */
