@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CREATE_USAGE, readCreateArgs, toSchema, withDefaults, withExample } from "./answers.js";
+import { ConfigError } from "./config-error.js";
 import { InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
 import { checkTarget } from "./plan.js";
@@ -138,12 +139,11 @@ export async function runProcess(main: (argv: readonly string[]) => Promise<numb
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
-    process.exitCode = await reportError(error);
+    process.exitCode = reportError(error);
   }
 }
 
-async function reportError(error: unknown): Promise<number> {
-  const { ConfigError } = await import("./config-error.js");
+function reportError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof InputError || error instanceof SchemaError || error instanceof ConfigError) {
     process.stderr.write(`error: ${message}\n`);

@@ -5,10 +5,11 @@
  * of each user-owned file, the base of the next three-way merge.
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { STATE_DIR } from "./apply.js";
 import type { Owner } from "./ownership.js";
-import { toolVersion } from "./paths.js";
+import { templatesDir, toolVersion } from "./paths.js";
 import { readIfExists } from "./plan.js";
 import { renderPlugin, type RenderedFile } from "./render.js";
 import type { TaskSchema } from "./schema.js";
@@ -25,6 +26,8 @@ export interface ManifestEntry {
 export interface Manifest {
   readonly generator: "create-flyte-task";
   readonly version: string;
+  /** Hashes of what the files were generated from: the config's text, and the templates. */
+  readonly inputs?: { readonly config: string; readonly templates: string };
   readonly files: Readonly<Record<string, ManifestEntry>>;
 }
 
@@ -45,14 +48,28 @@ export function readBase(root: string, path: string): string | null {
   return readIfExists(join(root, basePath(path)));
 }
 
+/** One hash of every template file, so that a regenerate can tell when the templates changed. */
+export function templatesFingerprint(): string {
+  const hash = createHash("sha256").update(toolVersion());
+  const root = templatesDir();
+  for (const path of readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()) {
+    hash.update(`\0${relative(root, path)}\0`).update(readFileSync(path));
+  }
+  return hash.digest("hex");
+}
+
 /** The manifest's text: sorted keys, so the same files always give the same bytes. */
-export function manifestText(generated: readonly RenderedFile[]): string {
+export function manifestText(generated: readonly RenderedFile[], configText: string): string {
   const files: Record<string, ManifestEntry> = {};
   for (const { path, owner, content } of [...generated].sort((a, b) => a.path.localeCompare(b.path))) {
     if (owner === "tool") files[path] = { owner, sha256: sha256(content) };
     else if (owner === "user") files[path] = { owner };
   }
-  const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), files };
+  const inputs = { config: sha256(configText), templates: templatesFingerprint() };
+  const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), inputs, files };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
@@ -64,6 +81,7 @@ export async function scaffoldFiles(schema: TaskSchema): Promise<Map<string, str
     files.set(file.path, file.content);
     if (file.owner === "user") files.set(basePath(file.path), file.content);
   }
-  files.set(MANIFEST_PATH, manifestText(rendered));
+  const config = rendered.find((file) => file.owner === "source");
+  files.set(MANIFEST_PATH, manifestText(rendered, config?.content ?? ""));
   return files;
 }

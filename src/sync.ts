@@ -7,7 +7,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { applyChanges, recoverInterrupted, STATE_DIR } from "./apply.js";
-import { editConfig, parseConfig, type FieldEdit } from "./config-file.js";
+import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
 import { formatTypeScriptRange } from "./format.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
@@ -17,7 +17,7 @@ import { describe, diffOf, effective, readIfExists, type FileChange } from "./pl
 import { scanReferences } from "./references.js";
 import { renderPlugin } from "./render.js";
 import { checkFieldType, checkValue, SchemaError, type TaskSchema } from "./schema.js";
-import { basePath, manifestText, MANIFEST_PATH, readBase, readManifest, sha256, type Manifest } from "./state.js";
+import { basePath, manifestText, MANIFEST_PATH, readBase, readManifest, sha256, templatesFingerprint, type Manifest } from "./state.js";
 
 export type Outcome =
   | "unchanged"
@@ -60,7 +60,12 @@ interface FileInputs {
  * What regenerate would do. `overrides` replaces disk contents of user files (used by `field
  * rename`, which rewrites references in the user's Python before the merge).
  */
-export async function planRegenerate(root: string, schema: TaskSchema, overrides: ReadonlyMap<string, string> = new Map()): Promise<RegeneratePlan> {
+export async function planRegenerate(
+  root: string,
+  configText: string,
+  schema: TaskSchema,
+  overrides: ReadonlyMap<string, string> = new Map(),
+): Promise<RegeneratePlan> {
   const rendered = await renderPlugin(schema, { withConfigFile: false });
   const manifest = readManifest(root);
   const next = new Map(rendered.map((file) => [file.path, file.content]));
@@ -83,7 +88,7 @@ export async function planRegenerate(root: string, schema: TaskSchema, overrides
   for (const [path, content] of overrides) {
     if (!paths.has(path)) plan.changes.push({ path, before: readIfExists(join(root, path)), after: content });
   }
-  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered) });
+  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered, configText) });
   return { ...plan, changes: effective(plan.changes) };
 }
 
@@ -152,6 +157,11 @@ export interface SyncOptions {
   readonly error: (line: string) => void;
 }
 
+/** The config reader, loaded on demand: it brings in ts-morph and the TypeScript parser. */
+function configFile(): Promise<typeof import("./config-file.js")> {
+  return import("./config-file.js");
+}
+
 function readConfigText(root: string): string {
   const text = readIfExists(join(root, CONFIG_FILE));
   if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
@@ -174,9 +184,29 @@ function refuseHandEdits(plan: RegeneratePlan, options: SyncOptions): boolean {
   return true;
 }
 
+/**
+ * Whether regenerate would change nothing, decided from hashes alone: the config and the
+ * templates are those of the last generation, and no tool-owned file was edited or deleted.
+ * Then the common case (CI's check, a regenerate after pulling) needs neither the TypeScript
+ * parser nor a render.
+ */
+function unchangedSinceLastGeneration(root: string, configText: string): boolean {
+  const manifest = readManifest(root);
+  if (manifest?.inputs === undefined || manifest.version !== toolVersion()) return false;
+  if (manifest.inputs.config !== sha256(configText) || manifest.inputs.templates !== templatesFingerprint()) return false;
+  return Object.entries(manifest.files).every(([path, entry]) => entry.owner !== "tool" || entry.sha256 === sha256(readIfExists(join(root, path)) ?? ""));
+}
+
 /** Plans (and unless dry-run applies) a regenerate with extra changes, e.g. an edited config. */
-async function sync(root: string, schema: TaskSchema, options: SyncOptions, extra: readonly FileChange[] = [], overrides = new Map<string, string>()): Promise<number> {
-  const plan = await planRegenerate(root, schema, overrides);
+async function sync(
+  root: string,
+  configText: string,
+  options: SyncOptions,
+  extra: readonly FileChange[] = [],
+  overrides = new Map<string, string>(),
+): Promise<number> {
+  const { parseConfig } = await configFile();
+  const plan = await planRegenerate(root, configText, parseConfig(configText), overrides);
   if (refuseHandEdits(plan, options)) return 1;
   const changes = effective([...extra, ...plan.changes]);
   if (options.dryRun) {
@@ -195,13 +225,21 @@ async function sync(root: string, schema: TaskSchema, options: SyncOptions, extr
 
 export async function regenerate(root: string, options: SyncOptions): Promise<number> {
   recoverInterrupted(root);
-  return sync(root, parseConfig(readConfigText(root)), options);
+  const configText = readConfigText(root);
+  if (unchangedSinceLastGeneration(root, configText)) {
+    options.log(options.dryRun ? "Nothing to change." : "Already in sync.");
+    return 0;
+  }
+  return sync(root, configText, options);
 }
 
 /** Exit 0 when in sync, 1 when regenerate would change files or conflict markers are left. */
 export async function check(root: string, options: SyncOptions): Promise<number> {
   recoverInterrupted(root);
-  const plan = await planRegenerate(root, parseConfig(readConfigText(root)));
+  const configText = readConfigText(root);
+  const plan = unchangedSinceLastGeneration(root, configText)
+    ? { changes: [] }
+    : await planRegenerate(root, configText, (await configFile()).parseConfig(configText));
   const unresolved = Object.entries(readManifest(root)?.files ?? {})
     .filter(([path, entry]) => entry.owner === "user" && hasConflictMarkers(readIfExists(join(root, path)) ?? ""))
     .map(([path]) => path);
@@ -222,13 +260,13 @@ export async function check(root: string, options: SyncOptions): Promise<number>
 export async function editFields(root: string, edit: FieldEdit, options: SyncOptions): Promise<number> {
   recoverInterrupted(root);
   const before = readConfigText(root);
+  const { editConfig, parseConfig } = await configFile();
   const schemaBefore = parseConfig(before);
   checkEdit(schemaBefore, edit);
   const edited = editConfig(before, edit);
   const after = await formatTypeScriptRange(edited.text, edited.range);
-  const schema = parseConfig(after);
   const overrides = referencesFor(root, edit, options);
-  return sync(root, schema, options, [{ path: CONFIG_FILE, before, after }], overrides);
+  return sync(root, after, options, [{ path: CONFIG_FILE, before, after }], overrides);
 }
 
 function checkEdit(schema: TaskSchema, edit: FieldEdit): void {
