@@ -5,13 +5,20 @@
  */
 import { extname } from "node:path";
 
-type PrettierFormat = (source: string, parser: string) => Promise<string>;
 type RuffFormat = (source: string) => string;
+type PrettierPlugin = import("prettier").Plugin;
 
-let prettierFormat: Promise<PrettierFormat> | undefined;
 let ruffFormat: Promise<RuffFormat> | undefined;
 
-const PRETTIER_PARSERS: Readonly<Record<string, string>> = {
+/** The prettier plugins each parser needs, each imported on first use only. */
+const PRETTIER_PLUGINS: Readonly<Record<string, () => Promise<PrettierPlugin>[]>> = {
+  typescript: () => [import("prettier/plugins/typescript"), import("prettier/plugins/estree")],
+  json: () => [import("prettier/plugins/babel"), import("prettier/plugins/estree")],
+  markdown: () => [import("prettier/plugins/markdown")],
+  yaml: () => [import("prettier/plugins/yaml")],
+};
+
+const PRETTIER_PARSERS: Readonly<Record<string, keyof typeof PRETTIER_PLUGINS>> = {
   ".ts": "typescript",
   ".json": "json",
   ".md": "markdown",
@@ -24,8 +31,13 @@ export async function formatFile(path: string, source: string): Promise<string> 
   if (extension === ".py") return (await loadRuff())(source);
   const parser = PRETTIER_PARSERS[extension];
   if (parser === undefined) return source.endsWith("\n") ? source : `${source}\n`;
-  const formatted = await (await loadPrettier())(source, parser);
+  const formatted = await prettierFormat(source, parser);
   return extension === ".md" ? formatPythonBlocks(formatted) : formatted;
+}
+
+async function prettierFormat(source: string, parser: keyof typeof PRETTIER_PLUGINS, range?: readonly [number, number]): Promise<string> {
+  const [prettier, ...plugins] = await Promise.all([import("prettier/standalone"), ...PRETTIER_PLUGINS[parser]!()]);
+  return prettier.format(source, { parser, plugins, ...(range ? { rangeStart: range[0], rangeEnd: range[1] } : {}) });
 }
 
 /** Ruff formats the Python code blocks of Markdown files too, so the README's examples go through it. */
@@ -37,43 +49,17 @@ async function formatPythonBlocks(markdown: string): Promise<string> {
   return markdown.replace(PYTHON_BLOCK, (_block, code: string) => `\`\`\`python\n${format(code)}\`\`\``);
 }
 
-function loadPrettier(): Promise<PrettierFormat> {
-  prettierFormat ??= (async () => {
-    const [prettier, typescript, estree, babel, markdown, yaml] = await Promise.all([
-      import("prettier/standalone"),
-      import("prettier/plugins/typescript"),
-      import("prettier/plugins/estree"),
-      import("prettier/plugins/babel"),
-      import("prettier/plugins/markdown"),
-      import("prettier/plugins/yaml"),
-    ]);
-    const plugins = [typescript, estree, babel, markdown, yaml];
-    return (source: string, parser: string) => prettier.format(source, { parser, plugins });
-  })();
-  return prettierFormat;
-}
-
-async function ruffWorkspace() {
-  // A CommonJS module: its exports are the default export, in Node and in the bundle alike.
-  const { Workspace, PositionEncoding } = (await import("@astral-sh/ruff-wasm-nodejs")).default;
-  return new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
-}
-
 function loadRuff(): Promise<RuffFormat> {
   ruffFormat ??= (async () => {
-    const workspace = await ruffWorkspace();
+    // A CommonJS module: its exports are the default export, in Node and in the bundle alike.
+    const { Workspace, PositionEncoding } = (await import("@astral-sh/ruff-wasm-nodejs")).default;
+    const workspace = new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
     return (source: string) => workspace.format(source);
   })();
   return ruffFormat;
 }
 
-
 /** Formats only `range` of a TypeScript file with prettier, leaving the rest byte for byte. */
-export async function formatTypeScriptRange(source: string, range: readonly [number, number]): Promise<string> {
-  const [prettier, typescript, estree] = await Promise.all([
-    import("prettier/standalone"),
-    import("prettier/plugins/typescript"),
-    import("prettier/plugins/estree"),
-  ]);
-  return prettier.format(source, { parser: "typescript", plugins: [typescript, estree], rangeStart: range[0], rangeEnd: range[1] });
+export function formatTypeScriptRange(source: string, range: readonly [number, number]): Promise<string> {
+  return prettierFormat(source, "typescript", range);
 }
