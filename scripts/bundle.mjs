@@ -30,6 +30,30 @@ const inlineYeomanManifests = {
 };
 rmSync(outdir, { recursive: true, force: true });
 
+/**
+ * Parts of Yeoman's dependency tree that this tool never runs, replaced by stubs that throw:
+ * npm's arborist (installing generators on the fly, with pacote, tar, sigstore...) and the
+ * external editor of inquirer's `editor` prompt (with iconv-lite). They are most of the
+ * bundle's weight, and loading them cost every scaffold time for nothing.
+ */
+const UNUSED_MODULES = {
+  "@npmcli/arborist": "export default class Arborist { constructor() { throw new Error(\"create-flyte-task does not install generators\"); } }",
+  "@inquirer/external-editor": [
+    "const unsupported = () => { throw new Error(\"create-flyte-task asks no editor questions\"); };",
+    "export const edit = unsupported, editAsync = unsupported;",
+    "export class ExternalEditor { constructor() { unsupported(); } }",
+  ].join("\n"),
+};
+
+const stubUnusedModules = {
+  name: "stub-unused-modules",
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(UNUSED_MODULES).map((name) => name.replace(/[/]/g, "\\/")).join("|")})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "unused" }));
+    build.onLoad({ filter: /.*/, namespace: "unused" }, (args) => ({ contents: UNUSED_MODULES[args.path], loader: "js" }));
+  },
+};
+
 await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir,
@@ -51,7 +75,7 @@ await build({
       "const __dirname = __cftDirname(__filename);",
     ].join("\n"),
   },
-  plugins: [inlineYeomanManifests],
+  plugins: [inlineYeomanManifests, stubUnusedModules],
   logLevel: "warning",
 });
 
