@@ -2,7 +2,8 @@
 // Bundles the CLI and everything it uses into dist/cli/, so the published package has no
 // run-time dependencies: no module resolution at start-up, and a small install. Heavy parts
 // (Yeoman, ts-morph, prettier) stay in chunks that load only when a command needs them.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { build } from "esbuild";
@@ -54,6 +55,24 @@ const stubUnusedModules = {
   },
 };
 
+/** Fills src/templates-precompiled.ts with every template compiled ahead of time. */
+const precompileTemplates = {
+  name: "precompile-templates",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]templates-precompiled\.ts$/ }, () => {
+      const handlebars = require("handlebars");
+      const entries = readdirSync("templates", { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => {
+          const source = readFileSync(join(entry.parentPath, entry.name), "utf8");
+          const key = createHash("sha256").update(source).digest("hex");
+          return `  ${JSON.stringify(key)}: ${handlebars.precompile(source, { noEscape: true, strict: true })},`;
+        });
+      return { contents: `export const PRECOMPILED = {\n${entries.join("\n")}\n};\n`, loader: "js" };
+    });
+  },
+};
+
 await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir,
@@ -75,7 +94,7 @@ await build({
       "const __dirname = __cftDirname(__filename);",
     ].join("\n"),
   },
-  plugins: [inlineYeomanManifests, stubUnusedModules],
+  plugins: [inlineYeomanManifests, stubUnusedModules, precompileTemplates],
   logLevel: "warning",
 });
 

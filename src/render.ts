@@ -7,13 +7,15 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import Handlebars from "handlebars";
+import { createHash } from "node:crypto";
+import HandlebarsRuntime from "handlebars/runtime";
 import { formatFile } from "./format.js";
 import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
 import { pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
 import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type TaskSchema } from "./schema.js";
 import versions from "./dependency-versions.js";
+import { PRECOMPILED } from "./templates-precompiled.js";
 
 export interface RenderedFile {
   readonly path: string;
@@ -225,8 +227,13 @@ export function buildContext(schema: TaskSchema): RenderContext {
 // ---------------------------------------------------------------------------------------------
 // Templates
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper({
+type HandlebarsEnvironment = typeof HandlebarsRuntime;
+type Template = HandlebarsTemplateDelegate<RenderContext>;
+
+/** noEscape: Handlebars' HTML escaping would corrupt Python; strict: a missing value is a bug, not "". */
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+const HELPERS = {
   /** A Python string literal holding exactly the text. */
   pyString: (text: unknown) => pyString(String(text)),
   json: (value: unknown) => JSON.stringify(value),
@@ -234,7 +241,23 @@ handlebars.registerHelper({
   markdownLine: (text: unknown) => String(text).replace(/\s*\r?\n\s*/g, " "),
   /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */
   imports: (...args: unknown[]) => sortImportNames(args.slice(0, -1).map(String)).join(", "),
-});
+};
+
+function withHelpers<E extends HandlebarsEnvironment>(environment: E): E {
+  environment.registerHelper(HELPERS);
+  return environment;
+}
+
+const runtime = withHelpers(HandlebarsRuntime.create());
+let compiler: Promise<HandlebarsEnvironment> | undefined;
+
+/** The precompiled template when the bundle has it, else the template compiled now. */
+async function templateFor(source: string): Promise<Template> {
+  const spec = PRECOMPILED[createHash("sha256").update(source).digest("hex")];
+  if (spec !== undefined) return runtime.template(spec as Parameters<HandlebarsEnvironment["template"]>[0]);
+  compiler ??= import("handlebars").then(({ default: handlebars }) => withHelpers(handlebars.create()));
+  return (await compiler).compile(source, COMPILE_OPTIONS);
+}
 
 function importRank(name: string): number {
   if (name === name.toUpperCase()) return 0;
@@ -245,7 +268,7 @@ export function sortImportNames(names: readonly string[]): string[] {
   return [...names].sort((a, b) => importRank(a) - importRank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-interface Template {
+interface TemplateFile {
   readonly outputPath: string;
   readonly source: string;
 }
@@ -270,8 +293,8 @@ function outputPathOf(templatePath: string, module: string): string {
     .replace(/\.hbs$/, "");
 }
 
-function loadTemplates(schema: TaskSchema, module: string): Template[] {
-  const byPath = new Map<string, Template>();
+function loadTemplates(schema: TaskSchema, module: string): TemplateFile[] {
+  const byPath = new Map<string, TemplateFile>();
   for (const layer of layersFor(schema)) {
     const root = join(templatesDir(), layer);
     for (const file of listFiles(root)) {
@@ -298,7 +321,7 @@ export async function renderPlugin(schema: TaskSchema, { withConfigFile = true }
   const templates = loadTemplates(schema, context.plugin.module).filter(({ outputPath }) => withConfigFile || ownerOf(outputPath) !== "source");
   return Promise.all(
     templates.map(async ({ outputPath, source }) => {
-      const template = handlebars.compile(source, { noEscape: true, strict: true });
+      const template = await templateFor(source);
       const owner = ownerOf(outputPath);
       const raw = template(context);
       const content = await formatFile(outputPath, owner === "tool" ? withHeader(outputPath, raw) : raw);
