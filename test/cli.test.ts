@@ -18,9 +18,9 @@ function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
 }
 
-function expectRefused(args: readonly string[], ...fragments: string[]): void {
+async function expectRefused(args: readonly string[], ...fragments: string[]): Promise<void> {
   const before = listing(cwd);
-  const result = runBin("create-flyte-task", args, cwd);
+  const result = await runBin("create-flyte-task", args, cwd);
   expect(result.status, result.stderr).toBe(2);
   const lines = result.stderr.trimEnd().split("\n");
   expect(lines, result.stderr).toHaveLength(1);
@@ -37,8 +37,8 @@ describe("bad input", () => {
     [["x", "--name", "acme/query"], 'plugin name "acme/query" is invalid'],
     [["9acme"], 'plugin name "9acme" is invalid'],
     [["acme--query"], 'plugin name "acme--query" is invalid'],
-  ])("refuses the name in %j", (args, fragment) => {
-    expectRefused(["--yes", ...args], fragment, "lower-case words");
+  ])("refuses the name in %j", async (args, fragment) => {
+    await expectRefused(["--yes", ...args], fragment, "lower-case words");
   });
 
   it.each([
@@ -61,52 +61,52 @@ describe("bad input", () => {
     [["acme", "--example", "postgres"], '"postgres" is unknown'],
     [["acme", "--description", "nofield=text"], '--description "nofield=text"'],
     [["acme", "--bogus"], "--bogus"],
-  ])("refuses %j", (args, fragment) => {
-    expectRefused(["--yes", ...args], fragment);
+  ])("refuses %j", async (args, fragment) => {
+    await expectRefused(["--yes", ...args], fragment);
   });
 
-  it("refuses an answers file that is missing, not JSON, or has unknown keys", () => {
+  it("refuses an answers file that is missing, not JSON, or has unknown keys", async () => {
     writeFileSync(join(cwd, "bad.json"), "{ not json");
     writeFileSync(join(cwd, "extra.json"), JSON.stringify({ name: "acme", colour: "blue" }));
-    expectRefused(["acme", "--yes", "--answers", "missing.json"], '"missing.json" does not exist');
-    expectRefused(["acme", "--yes", "--answers", "bad.json"], '"bad.json" is not valid JSON');
-    expectRefused(["acme", "--yes", "--answers", "extra.json"], 'unknown key "colour"');
+    await expectRefused(["acme", "--yes", "--answers", "missing.json"], '"missing.json" does not exist');
+    await expectRefused(["acme", "--yes", "--answers", "bad.json"], '"bad.json" is not valid JSON');
+    await expectRefused(["acme", "--yes", "--answers", "extra.json"], 'unknown key "colour"');
   });
 
-  it("refuses a target that is a file, or a non-empty folder without --force", () => {
+  it("refuses a target that is a file, or a non-empty folder without --force", async () => {
     writeFileSync(join(cwd, "afile"), "keep me");
     mkdirSync(join(cwd, "full"));
     writeFileSync(join(cwd, "full", "mine.txt"), "keep me too");
-    expectRefused(["afile", "--yes"], "is a file");
-    expectRefused(["full", "--yes"], "is not empty", "--force");
+    await expectRefused(["afile", "--yes"], "is a file");
+    await expectRefused(["full", "--yes"], "is not empty", "--force");
     expect(readFileSync(join(cwd, "full", "mine.txt"), "utf8")).toBe("keep me too");
   });
 
-  it("without a terminal, names the flags to pass instead of prompting", () => {
-    expectRefused([], "missing the plugin name", "--name");
+  it("without a terminal, names the flags to pass instead of prompting", async () => {
+    await expectRefused([], "missing the plugin name", "--name");
   });
 });
 
 describe("unattended runs", () => {
-  it("prints help and version without doing anything", () => {
-    const help = runBin("create-flyte-task", ["--help"], cwd);
+  it("prints help and version without doing anything", async () => {
+    const help = await runBin("create-flyte-task", ["--help"], cwd);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--task-type <type>");
-    const version = runBin("create-flyte-task", ["-V"], cwd);
+    const version = await runBin("create-flyte-task", ["-V"], cwd);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(listing(cwd)).toEqual([]);
   });
 
-  it("lists the files of a dry run and writes nothing", () => {
-    const result = runBin("create-flyte-task", ["acme", "--yes", "--dry-run", "--field", "uri:str"], cwd);
+  it("lists the files of a dry run and writes nothing", async () => {
+    const result = await runBin("create-flyte-task", ["acme", "--yes", "--dry-run", "--field", "uri:str"], cwd);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("create  flytekitplugins/acme/config.py");
     expect(listing(cwd)).toEqual([]);
   });
 
-  it("takes answers from a file, with flags winning", () => {
+  it("takes answers from a file, with flags winning", async () => {
     writeFileSync(join(cwd, "answers.json"), JSON.stringify({ name: "acme-db", taskType: "acme_db_query", fields: ["uri:str", { name: "retries", type: "int", default: 2 }] }));
-    const result = runBin("create-flyte-task", ["plugin", "--answers", "answers.json", "--image", "ghcr.io/acme/db:1", "--no-git"], cwd);
+    const result = await runBin("create-flyte-task", ["plugin", "--answers", "answers.json", "--image", "ghcr.io/acme/db:1", "--no-git"], cwd);
     expect(result.status, result.stderr).toBe(0);
     const config = readFileSync(join(cwd, "plugin", "flyte-task.config.ts"), "utf8");
     expect(config).toContain('taskType: "acme_db_query"');
@@ -115,16 +115,16 @@ describe("unattended runs", () => {
     expect(readdirSync(join(cwd, "plugin", "flytekitplugins"))).toEqual(["acme_db"]);
   });
 
-  it("without a terminal, takes the defaults for what flags did not give", () => {
-    const result = runBin("create-flyte-task", ["acme-query", "--no-git"], cwd);
+  it("without a terminal, takes the defaults for what flags did not give", async () => {
+    const result = await runBin("create-flyte-task", ["acme-query", "--no-git"], cwd);
     expect(result.status, result.stderr).toBe(0);
     const config = readFileSync(join(cwd, "acme-query", "flyte-task.config.ts"), "utf8");
     expect(config).toContain('taskType: "acme_query"');
     expect(config).toContain('image: "localhost:30000/flytekitplugins-acme-query:0.1.0"');
   });
 
-  it("makes a git repository with a first commit unless --no-git", () => {
-    const result = runBin("create-flyte-task", ["acme", "--yes"], cwd);
+  it("makes a git repository with a first commit unless --no-git", async () => {
+    const result = await runBin("create-flyte-task", ["acme", "--yes"], cwd);
     expect(result.status, result.stderr).toBe(0);
     expect(listing(join(cwd, "acme"))).toContain(".git");
   });

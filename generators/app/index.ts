@@ -23,7 +23,7 @@ export type AppOptions = BaseOptions & {
 };
 
 export default class FlyteTaskGenerator extends Generator<Record<string, never>, AppOptions> {
-  constructor(args: string[], options: AppOptions) {
+  constructor(args?: string[], options?: BaseOptions) {
     // The plugin's package.json only pins create-flyte-task for its own scripts: no npm install here.
     super(args, options, { customInstallTask: true });
   }

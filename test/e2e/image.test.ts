@@ -4,11 +4,10 @@
  * PATH) runs the serialized task from a folder outside the plugin. Also `--install`, which
  * makes the plugin's own .venv and runs its tests.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runBin } from "../support/cli.js";
+import { run, runBin, type RunOptions } from "../support/cli.js";
 import { generate, workDir } from "../support/plugin.js";
 
 let cwd: string;
@@ -17,8 +16,8 @@ beforeAll(() => {
   cwd = workDir("cft-image-");
 });
 
-function sh(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): string {
-  const result = spawnSync(command, args, { ...options, encoding: "utf8", env: { ...process.env, ...options.env } });
+async function sh(command: string, args: readonly string[], options: RunOptions): Promise<string> {
+  const result = await run(command, args, options);
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -80,14 +79,14 @@ print(json.dumps(results.open().all().to_dict(orient="records")))
 `;
 
 describe("the image", () => {
-  it("runs the container's exact command where only the Dockerfile's packages are installed", () => {
-    const plugin = generate(cwd, ["sqlite3", "--example", "sqlite"]);
+  it("runs the container's exact command where only the Dockerfile's packages are installed", async () => {
+    const plugin = await generate(cwd, ["sqlite3", "--example", "sqlite"]);
     const venv = join(cwd, "image-venv");
-    sh("python3", ["-m", "venv", venv], { cwd });
-    sh(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...dockerInstallArgs(plugin)], { cwd });
+    await sh("python3", ["-m", "venv", venv], { cwd });
+    await sh(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...dockerInstallArgs(plugin)], { cwd });
     const work = workDir("cft-container-");
     const python = join(venv, "bin", "python");
-    const args = JSON.parse(sh(python, ["-c", SERIALIZE, work], { cwd: work })) as string[];
+    const args = JSON.parse(await sh(python, ["-c", SERIALIZE, work], { cwd: work })) as string[];
     expect(args.at(-1)).toBe("flytekitplugins.sqlite3.executor.Sqlite3Executor");
     const placeholders: Record<string, string> = {
       "{{.input}}": join(work, "inputs.pb"),
@@ -97,17 +96,18 @@ describe("the image", () => {
     };
     const [command, ...rest] = args.map((arg) => placeholders[arg] ?? arg);
     // As in the image: the command is found on PATH, and the plugin is imported from site-packages.
-    sh(command!, rest, { cwd: work, env: { PATH: `${join(venv, "bin")}:${process.env.PATH}`, FLYTE_FAIL_ON_ERROR: "true" } });
+    await sh(command!, rest, { cwd: work, env: { PATH: `${join(venv, "bin")}:${process.env.PATH}`, FLYTE_FAIL_ON_ERROR: "true" } });
     expect(existsSync(join(work, "outputs", "error.pb"))).toBe(false);
     // flytekit logs to stdout too: the rows are the last line.
-    const rows = JSON.parse(sh(python, ["-c", READ_OUTPUTS, join(work, "outputs", "outputs.pb")], { cwd: work }).trim().split("\n").at(-1)!);
+    const output = await sh(python, ["-c", READ_OUTPUTS, join(work, "outputs", "outputs.pb")], { cwd: work });
+    const rows = JSON.parse(output.trim().split("\n").at(-1)!);
     expect(rows).toEqual([{ id: 1, name: "Intro" }, { id: 2, name: "Overture" }]);
   });
 });
 
 describe("--install", () => {
-  it("creates .venv, installs the plugin with its test extras and runs its tests", () => {
-    const result = runBin("create-flyte-task", ["installed", "--yes", "--no-git", "--install", "--field", "uri:str"], cwd);
+  it("creates .venv, installs the plugin with its test extras and runs its tests", async () => {
+    const result = await runBin("create-flyte-task", ["installed", "--yes", "--no-git", "--install", "--field", "uri:str"], cwd);
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/\d+ passed/);
     expect(existsSync(join(cwd, "installed", ".venv", "bin", "pytest"))).toBe(true);

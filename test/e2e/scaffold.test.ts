@@ -13,10 +13,10 @@ beforeAll(() => {
   cwd = workDir();
 });
 
-function expectHealthy(plugin: string, minimumTests: number): void {
-  const lint = ruff(plugin);
+async function expectHealthy(plugin: string, minimumTests: number): Promise<void> {
+  const lint = await ruff(plugin);
   expect(lint.status, lint.output).toBe(0);
-  const tests = pytest(plugin);
+  const tests = await pytest(plugin);
   expect(tests.status, tests.output).toBe(0);
   expect(passedCount(tests)).toBeGreaterThanOrEqual(minimumTests);
   expect(lintDockerfile(plugin)).toEqual([]);
@@ -49,21 +49,21 @@ const EVERY_TYPE = [
 ];
 
 describe("generated plugins pass their own tests against real flytekit", () => {
-  it("with no fields", () => {
-    expectHealthy(generate(cwd, ["no-fields"]), 10);
+  it("with no fields", async () => {
+    await expectHealthy(await generate(cwd, ["no-fields"]), 10);
   });
 
-  it("with every type, with and without defaults, and optional", () => {
-    const plugin = generate(cwd, ["every-type", ...EVERY_TYPE.flatMap((spec) => ["--field", spec]), "--output", "total:float"]);
-    expectHealthy(plugin, 40);
+  it("with every type, with and without defaults, and optional", async () => {
+    const plugin = await generate(cwd, ["every-type", ...EVERY_TYPE.flatMap((spec) => ["--field", spec]), "--output", "total:float"]);
+    await expectHealthy(plugin, 40);
   });
 
-  it.each(["int", "float", "bool"])("with a %s output", (type) => {
+  it.each(["int", "float", "bool"])("with a %s output", async (type) => {
     const name = `out-${type}`;
-    expectHealthy(generate(cwd, [name, "--field", "uri:str", "--output", `value:${type}`]), 15);
+    await expectHealthy(await generate(cwd, [name, "--field", "uri:str", "--output", `value:${type}`]), 15);
   });
 
-  it("holds hostile descriptions and defaults exactly, as valid Python", () => {
+  it("holds hostile descriptions and defaults exactly, as valid Python", async () => {
     const hostile = [
       'He said "hi" and \'bye\'',
       'Triple """quotes""" and \'\'\'more\'\'\'',
@@ -77,27 +77,27 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     hostile.forEach((text, index) => {
       args.push("--field", `text_${index}:str=${JSON.stringify(text)}`, "--description", `text_${index}=${text}`);
     });
-    const plugin = generate(cwd, args);
-    expectHealthy(plugin, 20);
+    const plugin = await generate(cwd, args);
+    await expectHealthy(plugin, 20);
     // The defaults as Python sees them, and the attribute docstrings as written in the source.
     writeFileSync(join(cwd, "expected.json"), JSON.stringify(hostile));
-    const check = venvTool("python", ["-c", HOSTILE_CHECK, join(cwd, "expected.json")], plugin);
+    const check = await venvTool("python", ["-c", HOSTILE_CHECK, join(cwd, "expected.json")], plugin);
     expect(check.status, check.output).toBe(0);
   });
 
-  it("for the sql kind", () => {
-    expectHealthy(generate(cwd, ["warehouse-sql", "--kind", "sql", "--field", "dsn:str", "--field", "timeout:float=30"]), 20);
+  it("for the sql kind", async () => {
+    await expectHealthy(await generate(cwd, ["warehouse-sql", "--kind", "sql", "--field", "dsn:str", "--field", "timeout:float=30"]), 20);
   });
 
-  it("for the sqlite example, with parity against flytekit's SQLite3Task", () => {
-    const plugin = generate(cwd, ["sqlite3", "--example", "sqlite"]);
-    const tests = pytest(plugin);
+  it("for the sqlite example, with parity against flytekit's SQLite3Task", async () => {
+    const plugin = await generate(cwd, ["sqlite3", "--example", "sqlite"]);
+    const tests = await pytest(plugin);
     expect(tests.status, tests.output).toBe(0);
     expect(tests.output).not.toMatch(/skipped/);
-    const parity = venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "same_results_as_flytekit"], plugin);
+    const parity = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "same_results_as_flytekit"], plugin);
     expect(parity.status, parity.output).toBe(0);
     expect(passedCount(parity)).toBe(8);
-    expectHealthy(plugin, 30);
+    await expectHealthy(plugin, 30);
   });
 });
 

@@ -12,7 +12,7 @@ import { generate, pytest, ruff, workDir } from "../support/plugin.js";
 
 let plugin: string;
 
-function flyteTask(...args: string[]): RunResult {
+function flyteTask(...args: string[]): Promise<RunResult> {
   return runBin("flyte-task", ["-C", plugin, ...args], plugin);
 }
 
@@ -33,10 +33,10 @@ function snapshot(): Map<string, string> {
   }));
 }
 
-function expectPluginHealthy(): void {
-  const tests = pytest(plugin);
+async function expectPluginHealthy(): Promise<void> {
+  const tests = await pytest(plugin);
   expect(tests.status, tests.output).toBe(0);
-  const lint = ruff(plugin);
+  const lint = await ruff(plugin);
   expect(lint.status, lint.output).toBe(0);
 }
 
@@ -50,8 +50,8 @@ function expectUserCodeIntact(retryField: string): void {
   expect(read(USER_TEST)).toContain("def test_user_result_names_the_service");
 }
 
-beforeAll(() => {
-  plugin = generate(workDir("cft-sync-"), ["acme", "--field", "uri:str", "--field", "retries:int=3"]);
+beforeAll(async () => {
+  plugin = await generate(workDir("cft-sync-"), ["acme", "--field", "uri:str", "--field", "retries:int=3"]);
   // The user fills in the executor and adds a test of their own.
   const executor = read(EXECUTOR);
   const start = executor.indexOf("        # TODO");
@@ -72,60 +72,60 @@ beforeAll(() => {
       "",
     ].join("\n"),
   );
-  expectPluginHealthy();
+  await expectPluginHealthy();
 });
 
 describe("flyte-task keeps a plugin in sync", () => {
-  it("regenerates an unchanged schema without changing a byte", () => {
+  it("regenerates an unchanged schema without changing a byte", async () => {
     const before = snapshot();
-    const result = flyteTask("regenerate");
+    const result = await flyteTask("regenerate");
     expect(result.status, result.stderr).toBe(0);
     expect(snapshot()).toEqual(before);
-    expect(flyteTask("check").status).toBe(0);
+    expect((await flyteTask("check")).status).toBe(0);
   });
 
-  it("adds a field with the command", () => {
-    const result = flyteTask("field", "add", "timeout:float=none", "--description", "Seconds to wait; none waits forever.");
+  it("adds a field with the command", async () => {
+    const result = await flyteTask("field", "add", "timeout:float=none", "--description", "Seconds to wait; none waits forever.");
     expect(result.status, result.stderr).toBe(0);
     expect(read("flyte-task.config.ts")).toMatch(/timeout: \{\s+type: "float",\s+default: null,\s+description: "Seconds to wait; none waits forever.",\s+\}/);
     expect(read("flytekitplugins/acme/config.py")).toContain("timeout: float | None = None");
     expectUserCodeIntact("retries");
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 
-  it("renames a field, rewriting the user's references to it", () => {
-    const result = flyteTask("field", "rename", "retries", "attempts");
+  it("renames a field, rewriting the user's references to it", async () => {
+    const result = await flyteTask("field", "rename", "retries", "attempts");
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`rewrote 1 reference(s) to "retries" in ${EXECUTOR}`);
     expect(result.stdout).toContain(`rewrote 1 reference(s) to "retries" in ${USER_TEST}`);
     expect(read(USER_TEST)).toContain('AcmeConfig(uri="db://warehouse", attempts=2)');
     expectUserCodeIntact("attempts");
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 
-  it("retypes a field", () => {
-    const result = flyteTask("field", "retype", "attempts", "float");
+  it("retypes a field", async () => {
+    const result = await flyteTask("field", "retype", "attempts", "float");
     expect(result.status, result.stderr).toBe(0);
     expect(read("flytekitplugins/acme/config.py")).toContain("attempts: float = 3");
     write(USER_TEST, read(USER_TEST).replace('startswith("db://warehouse x2")', 'startswith("db://warehouse x2.0")'));
     expectUserCodeIntact("attempts");
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 
-  it("follows a config edited by hand, and check fails until it does", () => {
+  it("follows a config edited by hand, and check fails until it does", async () => {
     write("flyte-task.config.ts", read("flyte-task.config.ts").replace("  fields: {\n", '  fields: {\n    region: { type: "str", default: "eu-west-1" },\n'));
-    const drift = flyteTask("check");
+    const drift = await flyteTask("check");
     expect(drift.status).toBe(1);
     expect(drift.stderr).toContain("flytekitplugins/acme/config.py");
-    expect(flyteTask("regenerate").status).toBe(0);
-    expect(flyteTask("check").status).toBe(0);
+    expect((await flyteTask("regenerate")).status).toBe(0);
+    expect((await flyteTask("check")).status).toBe(0);
     expect(read("flytekitplugins/acme/config.py")).toContain('region: str = "eu-west-1"');
     expectUserCodeIntact("attempts");
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 
-  it("removes a field, listing the references left behind", () => {
-    const result = flyteTask("field", "remove", "attempts");
+  it("removes a field, listing the references left behind", async () => {
+    const result = await flyteTask("field", "remove", "attempts");
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/executor\.py:\d+: "attempts" still referenced: budget = config\.attempts/);
     expect(read("flytekitplugins/acme/config.py")).not.toContain("attempts");
@@ -133,26 +133,26 @@ describe("flyte-task keeps a plugin in sync", () => {
     // The user follows up on the listed references; then the plugin is healthy again.
     write(EXECUTOR, read(EXECUTOR).replace("budget = config.attempts", "budget = 3"));
     write(USER_TEST, read(USER_TEST).replace(", attempts=2)", ")").replace("x2.0", "x3"));
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 
-  it("refuses to overwrite a generated file edited by hand, unless forced", () => {
+  it("refuses to overwrite a generated file edited by hand, unless forced", async () => {
     write("flytekitplugins/acme/config.py", `${read("flytekitplugins/acme/config.py")}\nHAND_EDIT = 1\n`);
-    expect(flyteTask("check").status).toBe(1);
+    expect((await flyteTask("check")).status).toBe(1);
     const before = snapshot();
-    const refused = flyteTask("regenerate");
+    const refused = await flyteTask("regenerate");
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("-HAND_EDIT = 1");
     expect(snapshot()).toEqual(before);
-    expect(flyteTask("regenerate", "--force").status).toBe(0);
+    expect((await flyteTask("regenerate", "--force")).status).toBe(0);
     expect(read("flytekitplugins/acme/config.py")).not.toContain("HAND_EDIT");
-    expect(flyteTask("check").status).toBe(0);
+    expect((await flyteTask("check")).status).toBe(0);
   });
 
-  it("writes labelled conflict markers where the user and the schema changed the same lines", () => {
+  it("writes labelled conflict markers where the user and the schema changed the same lines", async () => {
     write("README.md", read("README.md").replace(/^- `uri` .*$/m, "- `uri` (`str`, required): Where the warehouse is (edited by the user)."));
     write("flyte-task.config.ts", read("flyte-task.config.ts").replace('uri: { type: "str" }', 'uri: { type: "str", description: "Service address." }'));
-    const result = flyteTask("regenerate");
+    const result = await flyteTask("regenerate");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Conflicts to resolve");
     expect(result.stderr).toContain("README.md");
@@ -161,29 +161,29 @@ describe("flyte-task keeps a plugin in sync", () => {
     expect(readme).toContain("(edited by the user)");
     expect(readme).toContain("Service address.");
     expect(readme).toContain(">>>>>>> README.md (regenerated by create-flyte-task");
-    expect(flyteTask("check").status).toBe(1);
+    expect((await flyteTask("check")).status).toBe(1);
     // Resolved by keeping the user's line: then everything is in sync again.
     write("README.md", readme.replace(/<<<<<<< .*\n(.*\n)\|\|\|\|\|\|\| [\s\S]*?>>>>>>> .*\n/, "$1"));
-    expect(flyteTask("check").status).toBe(0);
-    expectPluginHealthy();
+    expect((await flyteTask("check")).status).toBe(0);
+    await expectPluginHealthy();
   });
 
-  it("leaves a deleted user file deleted", () => {
+  it("leaves a deleted user file deleted", async () => {
     rmSync(join(plugin, "Dockerfile"));
-    expect(flyteTask("regenerate").status).toBe(0);
+    expect((await flyteTask("regenerate")).status).toBe(0);
     expect(existsSync(join(plugin, "Dockerfile"))).toBe(false);
-    expect(flyteTask("check").status).toBe(0);
+    expect((await flyteTask("check")).status).toBe(0);
   });
 
-  it("shows a dry run as a diff and writes nothing", () => {
+  it("shows a dry run as a diff and writes nothing", async () => {
     write("flyte-task.config.ts", read("flyte-task.config.ts").replace("flytekitplugins-acme:0.1.0", "flytekitplugins-acme:0.2.0"));
     const before = snapshot();
-    const result = flyteTask("regenerate", "--dry-run");
+    const result = await flyteTask("regenerate", "--dry-run");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('-DEFAULT_CONTAINER_IMAGE = "localhost:30000/flytekitplugins-acme:0.1.0"');
     expect(result.stdout).toContain('+DEFAULT_CONTAINER_IMAGE = "localhost:30000/flytekitplugins-acme:0.2.0"');
     expect(snapshot()).toEqual(before);
-    expect(flyteTask("regenerate").status).toBe(0);
+    expect((await flyteTask("regenerate")).status).toBe(0);
   });
 
   it.each([
@@ -191,13 +191,13 @@ describe("flyte-task keeps a plugin in sync", () => {
     ["an unknown type", (text: string) => text.replace(/uri: \{ type: "str"/, 'uri: { type: "string"'), /^error: flyte-task\.config\.ts:\d+:\d+: field "uri" has unknown type "string"/],
     ["a bad default", (text: string) => text.replace('"eu-west-1"', "42"), /^error: flyte-task\.config\.ts:\d+:\d+: default of field "region": 42 is not a valid str/],
     ["a spread", (text: string) => text.replace("fields: {", "fields: {\n    ...shared,"), /^error: flyte-task\.config\.ts:\d+:5: a spread \(\.\.\.\)/],
-  ])("refuses a config with %s, giving line and column and touching nothing", (_name, edit, message) => {
+  ])("refuses a config with %s, giving line and column and touching nothing", async (_name, edit, message) => {
     const config = read("flyte-task.config.ts");
     write("flyte-task.config.ts", edit(config));
     const before = snapshot();
     try {
       for (const command of [["regenerate"], ["check"], ["field", "add", "extra:int"]]) {
-        const result = flyteTask(...command);
+        const result = await flyteTask(...command);
         expect(result.status, `${command.join(" ")}: ${result.stderr}`).toBe(2);
         expect(result.stderr).toMatch(message);
         expect(snapshot()).toEqual(before);
@@ -207,20 +207,20 @@ describe("flyte-task keeps a plugin in sync", () => {
     }
   });
 
-  it("merges the new templates into a plugin made by an older version of the tool", () => {
+  it("merges the new templates into a plugin made by an older version of the tool", async () => {
     // An older version wrote a README without the "Test" section, and an older manifest.
     const section = /\n## Test\n[\s\S]*?(?=\n## )/;
     write(".flyte-task/base/README.md", read(".flyte-task/base/README.md").replace(section, ""));
     write("README.md", `${read("README.md").replace(section, "")}\n## Notes from the team\n\nKeep this.\n`);
     write(".flyte-task/manifest.json", read(".flyte-task/manifest.json").replace(/"version": "[^"]+"/, '"version": "0.0.1"'));
-    const result = flyteTask("regenerate");
+    const result = await flyteTask("regenerate");
     expect(result.status, result.stderr).toBe(0);
     const readme = read("README.md");
     expect(readme).toMatch(section);
     expect(readme).toContain("## Notes from the team\n\nKeep this.");
     expect(read(".flyte-task/manifest.json")).not.toContain('"0.0.1"');
-    const check = flyteTask("check", "--diff");
+    const check = await flyteTask("check", "--diff");
     expect(check.status, check.stderr).toBe(0);
-    expectPluginHealthy();
+    await expectPluginHealthy();
   });
 });

@@ -1,5 +1,8 @@
-/** Runs the built bins as a user would: a child process with no terminal. */
-import { spawnSync } from "node:child_process";
+/**
+ * Runs the built bins as a user would: a child process with no terminal. Children run
+ * asynchronously so that a long one (pip, pytest) never blocks the test worker's event loop.
+ */
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "./python-env.js";
 
@@ -9,12 +12,26 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function runBin(bin: "create-flyte-task" | "flyte-task", args: readonly string[], cwd: string, input?: string): RunResult {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, "bin", `${bin}.js`), ...args], {
-    cwd,
-    encoding: "utf8",
-    input: input ?? "",
-    env: { ...process.env, FORCE_COLOR: "0" },
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly input?: string;
+}
+
+/** Runs a command to completion, collecting its output; never rejects on a non-zero exit. */
+export function run(command: string, args: readonly string[], { cwd, env = {}, input = "" }: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { cwd, env: { ...process.env, FORCE_COLOR: "0", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function runBin(bin: "create-flyte-task" | "flyte-task", args: readonly string[], cwd: string): Promise<RunResult> {
+  return run(process.execPath, [join(REPO_ROOT, "bin", `${bin}.js`), ...args], { cwd });
 }

@@ -1,11 +1,10 @@
 /** Generates plugins with the real bin and runs their own checks with the real Python tools. */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "dockerfile-utils";
-import { runBin } from "./cli.js";
+import { run, runBin } from "./cli.js";
 import { VENV_BIN } from "./python-env.js";
 
 export function workDir(prefix = "cft-e2e-"): string {
@@ -13,8 +12,8 @@ export function workDir(prefix = "cft-e2e-"): string {
 }
 
 /** Runs create-flyte-task unattended in `cwd`; throws with its output when it fails. */
-export function generate(cwd: string, args: readonly string[]): string {
-  const result = runBin("create-flyte-task", [...args, "--yes", "--no-git"], cwd);
+export async function generate(cwd: string, args: readonly string[]): Promise<string> {
+  const result = await runBin("create-flyte-task", [...args, "--yes", "--no-git"], cwd);
   if (result.status !== 0) throw new Error(`create-flyte-task ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   return join(cwd, args[0]!);
 }
@@ -24,13 +23,13 @@ export interface ToolRun {
   readonly output: string;
 }
 
-export function venvTool(tool: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ToolRun {
-  const result = spawnSync(join(VENV_BIN, tool), [...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+export async function venvTool(tool: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ToolRun> {
+  const result = await run(join(VENV_BIN, tool), args, { cwd, env });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 /** The plugin's own test suite, as its README says to run it. */
-export function pytest(plugin: string): ToolRun {
+export function pytest(plugin: string): Promise<ToolRun> {
   return venvTool("pytest", ["-q", "-p", "no:cacheprovider"], plugin);
 }
 
@@ -39,9 +38,9 @@ export function passedCount(run: ToolRun): number {
 }
 
 /** ruff check and ruff format --check with default settings. */
-export function ruff(plugin: string): ToolRun {
-  const check = venvTool("ruff", ["check", "--no-cache", "."], plugin);
-  const format = venvTool("ruff", ["format", "--check", "--no-cache", "."], plugin);
+export async function ruff(plugin: string): Promise<ToolRun> {
+  const check = await venvTool("ruff", ["check", "--no-cache", "."], plugin);
+  const format = await venvTool("ruff", ["format", "--check", "--no-cache", "."], plugin);
   return { status: (check.status ?? 1) || (format.status ?? 1), output: `${check.output}${format.output}` };
 }
 
