@@ -114,13 +114,13 @@ function toLiteral(node: Node, path: string[], positions: Map<string, string>): 
   positions.set(path.join("/"), where(node));
   const value = unwrap(node);
   if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) return value.getLiteralValue();
-  if (Node.isNumericLiteral(value)) return value.getLiteralValue();
+  if (Node.isNumericLiteral(value)) return numberOf(value.getText());
   if (Node.isTrueLiteral(value)) return true;
   if (Node.isFalseLiteral(value)) return false;
   if (Node.isNullLiteral(value)) return null;
   const operand = Node.isPrefixUnaryExpression(value) ? value.getOperand() : undefined;
   if (Node.isPrefixUnaryExpression(value) && Node.isNumericLiteral(operand)) {
-    const number = operand.getLiteralValue();
+    const number = numberOf(operand.getText());
     if (value.getOperatorToken() === SyntaxKind.MinusToken) return -number;
     if (value.getOperatorToken() === SyntaxKind.PlusToken) return number;
   }
@@ -134,13 +134,22 @@ function toLiteral(node: Node, path: string[], positions: Map<string, string>): 
     const object: { [key: string]: Literal } = {};
     for (const property of value.getProperties()) {
       const key = propertyName(property);
+      const item = toLiteral((property as Node & { getInitializerOrThrow(): Node }).getInitializerOrThrow(), [...path, key], positions);
       positions.set([...path, key].join("/"), where(property));
-      object[key] = toLiteral((property as Node & { getInitializerOrThrow(): Node }).getInitializerOrThrow(), [...path, key], positions);
-      positions.set([...path, key].join("/"), where(property));
+      // defineProperty, not assignment: a key such as "__proto__" is data here.
+      Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
     }
     return object;
   }
   return unsupported(value);
+}
+
+/**
+ * A numeric literal's value from its text: ts-morph's getLiteralValue() misreads exponents
+ * (`1e-7` comes back as 1), and JSON writes small and large floats with one.
+ */
+function numberOf(text: string): number {
+  return Number(text.replace(/_/g, ""));
 }
 
 function isObject(value: Literal | undefined): value is { [key: string]: Literal } {

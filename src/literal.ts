@@ -63,7 +63,8 @@ class LiteralParser {
       this.skipSpace();
       const key = this.string();
       this.expect(":");
-      entries[key] = this.nonNull();
+      // defineProperty, not assignment: a key such as "__proto__" is data here.
+      Object.defineProperty(entries, key, { value: this.nonNull(), enumerable: true, writable: true, configurable: true });
       if (!this.eat(",")) {
         this.expect("}");
         break;

@@ -273,7 +273,8 @@ function matchesType(value: unknown, type: FieldType): boolean {
 function matchesScalar(value: unknown, type: ScalarType): boolean {
   switch (type) {
     case "str":
-      return typeof value === "string";
+      // A lone surrogate has no UTF-8 encoding: it could not be written to a file as it is.
+      return typeof value === "string" && value.isWellFormed();
     case "bool":
       return typeof value === "boolean";
     case "int":
@@ -289,7 +290,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export function checkDescription(description: unknown, path: SchemaPath): string | undefined {
   if (description === undefined || description === null) return undefined;
-  if (typeof description !== "string") throw new SchemaError(`description ${show(description)} is not text`, path);
+  if (typeof description !== "string" || !description.isWellFormed()) {
+    throw new SchemaError(`description ${show(description)} is not text (valid Unicode)`, path);
+  }
   // Surrounding white space is not kept: formatters would strip it from docstrings anyway.
   const trimmed = description.trim();
   return trimmed === "" ? undefined : trimmed;

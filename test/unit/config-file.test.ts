@@ -43,6 +43,14 @@ describe("reading flyte-task.config.ts", () => {
     ]);
   });
 
+  it("reads floats written with an exponent, and a __proto__ key, as written", () => {
+    const text = config.replace("delta: { type: \"int\", default: -2 },", 'tiny: { type: "float", default: 1e-7 },\n    huge: { type: "float", default: -1e21 },\n    odd: { type: "dict[str,int]", default: { "__proto__": 1 } },');
+    const fields = parseConfig(text).fields;
+    expect(fields.find((field) => field.name === "tiny")?.default).toBe(1e-7);
+    expect(fields.find((field) => field.name === "huge")?.default).toBe(-1e21);
+    expect(Object.keys(fields.find((field) => field.name === "odd")?.default as object)).toEqual(["__proto__"]);
+  });
+
   it("points at a syntax error", () => {
     expect(errorOf(config.replace("retries: {", "retries: {{"))).toMatch(/^flyte-task\.config\.ts:12:\d+: syntax error/);
   });

@@ -18,6 +18,10 @@ describe("literals written as in Python or JSON", () => {
     expect(parseLiteral(text)).toEqual(value);
   });
 
+  it("keeps a __proto__ key as data", () => {
+    expect(Object.keys(parseLiteral('{"__proto__": 1, "b": 2}') as object)).toEqual(["__proto__", "b"]);
+  });
+
   it.each(["abc", "[1", '{"a" 1}', "1 2", "[None]"])("refuses %s", (text) => {
     expect(() => parseLiteral(text)).toThrow();
   });

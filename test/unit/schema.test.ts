@@ -89,6 +89,11 @@ describe("fields", () => {
     expect(validateSchema({ ...base, fields: [{ name: "query_template", type: "str" }] }).fields).toHaveLength(1);
   });
 
+  it("refuses text that is not valid Unicode (a lone surrogate has no UTF-8 encoding)", () => {
+    expect(errorOf({ ...base, fields: [{ name: "a", type: "str", default: "\ud800" }] })).toContain("is not a valid str");
+    expect(errorOf({ ...base, fields: [{ name: "a", type: "str", description: "x\udc00" }] })).toContain("is not text");
+  });
+
   it("refuses a repeated field", () => {
     expect(errorOf({ ...base, fields: [{ name: "a", type: "str" }, { name: "a", type: "int" }] })).toBe('field "a" is defined twice: field names must be unique');
   });
