@@ -30,7 +30,3 @@ export function generatedHeader(commentPrefix: string): string {
     `${commentPrefix} there (or with \`npx flyte-task field\`), then run \`npx flyte-task regenerate\`.`,
   ].join("\n");
 }
-
-export function hasGeneratedHeader(content: string): boolean {
-  return content.includes(MARKER);
-}

@@ -5,7 +5,7 @@
  * three ways against the previous output kept in `.flyte-task/base/`.
  */
 import { readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { applyChanges, recoverInterrupted, STATE_DIR } from "./apply.js";
 import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
@@ -72,12 +72,13 @@ export async function planRegenerate(
   const paths = new Set([...next.keys(), ...Object.keys(manifest?.files ?? {})]);
   const plan: RegeneratePlan = { changes: [], reports: [], edited: [], conflicts: [] };
   for (const path of [...paths].sort()) {
+    const disk = readIfExists(join(root, path));
     const inputs: FileInputs = {
       path,
       owner: ownerOf(path),
       next: next.get(path) ?? null,
-      disk: readIfExists(join(root, path)),
-      ours: overrides.get(path) ?? readIfExists(join(root, path)),
+      disk,
+      ours: overrides.get(path) ?? disk,
       previously: manifest?.files[path],
       base: readBase(root, path),
     };
@@ -180,7 +181,7 @@ function refuseHandEdits(plan: RegeneratePlan, options: SyncOptions): boolean {
   if (plan.edited.length === 0 || options.force) return false;
   options.error(`These generated files were edited by hand; regenerating would overwrite the edits: ${plan.edited.map((c) => c.path).join(", ")}`);
   options.error(`Move the change into ${CONFIG_FILE} or a user-owned file, or pass --force to overwrite. The difference:`);
-  options.error(diffOf(plan.edited.map((change) => ({ path: change.path, before: change.before, after: change.after }))).trimEnd());
+  options.error(diffOf(plan.edited).trimEnd());
   return true;
 }
 
@@ -305,12 +306,16 @@ function referencesFor(root: string, edit: FieldEdit, options: SyncOptions): Map
 
 const SKIPPED_DIRS: ReadonlySet<string> = new Set(["node_modules", "build", "dist", "__pycache__", "venv"]);
 
-/** Python files the user owns: everything but tool-owned files, hidden folders and build output. */
-function userPythonFiles(root: string): string[] {
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".py"))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
-    .filter((path) => path.split("/").slice(0, -1).every((dir) => !dir.startsWith(".") && !SKIPPED_DIRS.has(dir)))
-    .filter((path) => ownerOf(path) === "user")
-    .sort();
+/**
+ * Python files the user owns: everything but tool-owned files, walking past hidden folders
+ * (.venv, .git, .flyte-task) and build output without listing what is inside them.
+ */
+function userPythonFiles(root: string, dir = ""): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)) files.push(...userPythonFiles(root, path));
+    else if (entry.isFile() && entry.name.endsWith(".py") && ownerOf(path) === "user") files.push(path);
+  }
+  return files.sort();
 }

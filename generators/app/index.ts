@@ -53,8 +53,11 @@ export default class FlyteTaskGenerator extends Generator<Record<string, never>,
       for (const line of listed) this.log(`  ${line}`);
       return;
     }
-    this.staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
-    this.destinationRoot(this.staging);
+    const staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
+    this.staging = staging;
+    // Whatever fails after this (Yeoman's commit, the move), the staging folder does not outlive the run.
+    process.once("exit", () => rmSync(staging, { recursive: true, force: true }));
+    this.destinationRoot(staging);
     for (const line of listed) this.log(`  ${line}`);
     for (const [path, content] of this.files) this.fs.write(this.destinationPath(path), content);
   }
