@@ -7,8 +7,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CREATE_USAGE, readCreateArgs, toSchema, withDefaults, withExample } from "./answers.js";
-import { ConfigError } from "./config-error.js";
-import { InputError } from "./errors.js";
+import { ConfigError, InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
 import { checkTarget } from "./plan.js";
 import { checkFieldType, parseDefaultText, parseFieldSpec, SchemaError } from "./schema.js";

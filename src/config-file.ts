@@ -8,7 +8,7 @@ import { Node, Project, SyntaxKind, type ObjectLiteralExpression, type SourceFil
 import { CONFIG_FILE } from "./ownership.js";
 import { SchemaError, validateSchema, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
 
-import { ConfigError } from "./config-error.js";
+import { ConfigError } from "./errors.js";
 
 export { ConfigError };
 
