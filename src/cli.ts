@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CREATE_USAGE, readCreateArgs, toSchema, withDefaults, withExample } from "./answers.js";
+import type { FieldEdit } from "./config-file.js";
 import { ConfigError, InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
 import { checkTarget } from "./plan.js";
@@ -109,9 +110,7 @@ export async function flyteTaskMain(argv: readonly string[]): Promise<number> {
   throw new InputError(`unknown command "${positionals.join(" ")}": see flyte-task --help`);
 }
 
-type FieldEditOf = Parameters<Awaited<typeof import("./sync.js")>["editFields"]>[1];
-
-function fieldEdit(args: readonly string[], description: string | undefined, defaultText: string | undefined): FieldEditOf {
+function fieldEdit(args: readonly string[], description: string | undefined, defaultText: string | undefined): FieldEdit {
   const [op, first, second, ...extra] = args;
   const usage = (form: string) => new InputError(`usage: flyte-task field ${form}`);
   if (extra.length > 0) throw usage(`${op} ...: too many arguments`);

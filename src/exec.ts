@@ -9,7 +9,7 @@ type Log = (line: string) => void;
 
 async function run(command: string, args: readonly string[], cwd: string, log: Log): Promise<void> {
   const { execa } = await import("execa");
-  const child = execa(command, args, { cwd, all: true, lines: false, reject: false });
+  const child = execa(command, args, { cwd, all: true, reject: false });
   child.all?.on("data", (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line.trim() !== "") log(`  ${line}`);
   });

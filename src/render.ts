@@ -203,9 +203,10 @@ function fieldContext(field: FieldDef): FieldContext {
 export function buildContext(schema: TaskSchema): RenderContext {
   const fields = schema.fields.map(fieldContext);
   const output = schema.output;
+  const plugin = deriveNames(schema.name);
   return {
     tool: { name: "create-flyte-task", version: toolVersion() },
-    plugin: deriveNames(schema.name),
+    plugin,
     schema,
     isSql: schema.kind === "sql",
     fields,
@@ -214,7 +215,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
     output: output
       ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
       : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
-    configExample: `${deriveNames(schema.name).configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
+    configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
     uses: readersUsed(fields),
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
     usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),

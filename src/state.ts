@@ -48,8 +48,15 @@ export function readBase(root: string, path: string): string | null {
   return readIfExists(join(root, basePath(path)));
 }
 
+let fingerprint: string | undefined;
+
 /** One hash of every template file, so that a regenerate can tell when the templates changed. */
 export function templatesFingerprint(): string {
+  fingerprint ??= hashTemplates();
+  return fingerprint;
+}
+
+function hashTemplates(): string {
   const hash = createHash("sha256").update(toolVersion());
   const root = templatesDir();
   for (const path of readdirSync(root, { recursive: true, withFileTypes: true })

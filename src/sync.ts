@@ -191,8 +191,7 @@ function refuseHandEdits(plan: RegeneratePlan, options: SyncOptions): boolean {
  * Then the common case (CI's check, a regenerate after pulling) needs neither the TypeScript
  * parser nor a render.
  */
-function unchangedSinceLastGeneration(root: string, configText: string): boolean {
-  const manifest = readManifest(root);
+function unchangedSinceLastGeneration(root: string, configText: string, manifest = readManifest(root)): boolean {
   if (manifest?.inputs === undefined || manifest.version !== toolVersion()) return false;
   if (manifest.inputs.config !== sha256(configText) || manifest.inputs.templates !== templatesFingerprint()) return false;
   return Object.entries(manifest.files).every(([path, entry]) => entry.owner !== "tool" || entry.sha256 === sha256(readIfExists(join(root, path)) ?? ""));
@@ -238,10 +237,11 @@ export async function regenerate(root: string, options: SyncOptions): Promise<nu
 export async function check(root: string, options: SyncOptions): Promise<number> {
   recoverInterrupted(root);
   const configText = readConfigText(root);
-  const plan = unchangedSinceLastGeneration(root, configText)
+  const manifest = readManifest(root);
+  const plan = unchangedSinceLastGeneration(root, configText, manifest)
     ? { changes: [] }
     : await planRegenerate(root, configText, (await configFile()).parseConfig(configText));
-  const unresolved = Object.entries(readManifest(root)?.files ?? {})
+  const unresolved = Object.entries(manifest?.files ?? {})
     .filter(([path, entry]) => entry.owner === "user" && hasConflictMarkers(readIfExists(join(root, path)) ?? ""))
     .map(([path]) => path);
   if (plan.changes.length === 0 && unresolved.length === 0) {
