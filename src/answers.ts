@@ -1,11 +1,11 @@
 /**
- * Answers: what the user asked for, from flags, an answers file and (with a terminal) prompts.
- * Each question has a flag; each `askFor*` returns early when a flag or the file answered it.
+ * Answers: what the user asked for, before any rule is applied: the answers file, the built-in
+ * examples, defaults, and (with a terminal) prompts. Each question has a flag (see cli.ts);
+ * each `askFor*` returns early when a flag or the file answered it.
  * Validation is the schema's: prompts call the same `check*` functions as flags.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { InputError } from "./errors.js";
 import {
   checkFieldName,
@@ -23,27 +23,15 @@ import {
   KINDS,
   parseDefaultText,
   parseFieldSpec,
-  SchemaError,
+  parseOutput,
   validateSchema,
   type Example,
   type FieldType,
   type Kind,
   type RawField,
   type RawSchema,
-  type TaskSchema,
 } from "./schema.js";
 import type { PyValue } from "./python.js";
-
-export interface CreateOptions {
-  readonly directory: string | undefined;
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly force: boolean;
-  readonly install: boolean;
-  readonly git: boolean;
-  readonly help: boolean;
-  readonly version: boolean;
-}
 
 /** Answers known before any prompt: every value is still unvalidated. */
 export interface Answers {
@@ -57,99 +45,8 @@ export interface Answers {
   fields?: RawField[];
 }
 
-export const CREATE_FLAGS = {
-  name: { type: "string" },
-  kind: { type: "string" },
-  "task-type": { type: "string" },
-  image: { type: "string" },
-  field: { type: "string", multiple: true },
-  description: { type: "string", multiple: true },
-  output: { type: "string" },
-  example: { type: "string" },
-  yes: { type: "boolean", short: "y" },
-  answers: { type: "string" },
-  "dry-run": { type: "boolean" },
-  force: { type: "boolean" },
-  install: { type: "boolean" },
-  "no-git": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-} as const;
-
-export const CREATE_USAGE = `Usage: create-flyte-task [directory] [flags]
-
-Scaffolds a Flyte pre-built container task plugin (a Python package) in <directory>.
-
-Flags:
-  --name <name>            plugin name, lower-case words joined by hyphens (default: the directory's name)
-  --kind <kind>            generic (default) or sql
-  --task-type <type>       the Flyte task type (default: the name with - replaced by _)
-  --image <ref>            the container image the task runs in
-                           (default: localhost:30000/flytekitplugins-<name>:0.1.0)
-  --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
-                           types: ${FIELD_TYPES.join(", ")}
-  --description <n=text>   a field's description, repeatable
-  --output <name:type>     the generic task's single output, of type str, int, float or bool
-                           (default: result:str)
-  --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
-  --answers <file.json>    read answers from a JSON file (flags win)
-  -y, --yes                take the default for every question a flag did not answer
-  --dry-run                list what would be written; write nothing
-  --force                  write into a non-empty directory
-  --install                create .venv, install the plugin with its test extras, run its tests
-  --no-git                 skip git init and the first commit
-  -h, --help               show this help
-  -V, --version            show the version
-`;
-
-type ParsedFlags = ReturnType<typeof parseCreateArgs>["values"];
-
-function parseCreateArgs(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: CREATE_FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new InputError(`${(error as Error).message.split("\n")[0]}: see --help`);
-  }
-}
-
-/** Parses argv into options and the answers that flags and the answers file give. */
-export function readCreateArgs(argv: readonly string[]): { options: CreateOptions; answers: Answers } {
-  const { values, positionals } = parseCreateArgs(argv);
-  if (positionals.length > 1) throw new InputError(`too many arguments "${positionals.join(" ")}": give one directory`);
-  const options: CreateOptions = {
-    directory: positionals[0],
-    yes: values.yes ?? false,
-    dryRun: values["dry-run"] ?? false,
-    force: values.force ?? false,
-    install: values.install ?? false,
-    git: !(values["no-git"] ?? false),
-    help: values.help ?? false,
-    version: values.version ?? false,
-  };
-  if (options.help || options.version) return { options, answers: {} };
-  const fromFile = values.answers === undefined ? {} : readAnswersFile(values.answers);
-  return { options, answers: { ...fromFile, ...answersFromFlags(values, options.directory, fromFile) } };
-}
-
-function answersFromFlags(values: ParsedFlags, directory: string | undefined, fromFile: Answers): Answers {
-  const answers: Answers = {};
-  const set = <K extends keyof Answers>(key: K, value: Answers[K] | undefined) => {
-    if (value !== undefined) answers[key] = value;
-  };
-  set("directory", directory);
-  set("name", values.name);
-  set("kind", values.kind);
-  set("taskType", values["task-type"]);
-  set("image", values.image);
-  set("output", values.output);
-  set("example", values.example);
-  const fields = values.field?.map((spec) => fieldFromFlag(spec));
-  const withDescriptions = applyDescriptions(fields ?? fromFile.fields ?? [], values.description ?? []);
-  if (fields !== undefined || values.description !== undefined) answers.fields = withDescriptions;
-  return answers;
-}
-
-function fieldFromFlag(spec: string): RawField {
+/** A `name:type[=default]` field from a flag or the answers file; a bad one names the spec. */
+export function fieldFromSpec(spec: string): RawField {
   try {
     return parseFieldSpec(spec);
   } catch (error) {
@@ -157,23 +54,9 @@ function fieldFromFlag(spec: string): RawField {
   }
 }
 
-function applyDescriptions(fields: RawField[], descriptions: readonly string[]): RawField[] {
-  const result = fields.map((field) => ({ ...field }));
-  for (const entry of descriptions) {
-    const at = entry.indexOf("=");
-    const name = at < 0 ? entry : entry.slice(0, at);
-    const field = result.find((candidate) => candidate.name === name);
-    if (at < 0 || field === undefined) {
-      throw new InputError(`--description "${entry}": it must be name=text for a field given with --field`);
-    }
-    field.description = entry.slice(at + 1);
-  }
-  return result;
-}
-
 const ANSWER_KEYS: ReadonlySet<string> = new Set(["directory", "name", "kind", "taskType", "image", "output", "example", "fields"]);
 
-function readAnswersFile(path: string): Answers {
+export function readAnswersFile(path: string): Answers {
   if (!existsSync(path)) throw new InputError(`answers file "${path}" does not exist`);
   let data: unknown;
   try {
@@ -202,7 +85,7 @@ function readFileFields(path: string, fields: unknown): RawField[] | undefined {
   if (fields === undefined) return undefined;
   if (!Array.isArray(fields)) throw new InputError(`answers file "${path}": "fields" must be a list`);
   return fields.map((field: unknown) => {
-    if (typeof field === "string") return fieldFromFlag(field);
+    if (typeof field === "string") return fieldFromSpec(field);
     if (typeof field === "object" && field !== null && !Array.isArray(field)) return field as RawField;
     throw new InputError(`answers file "${path}": field ${JSON.stringify(field)} must be a "name:type" string or an object`);
   });
@@ -263,14 +146,8 @@ function tryCheck(check: () => unknown): boolean {
   }
 }
 
-export function parseOutput(spec: string): { name: string; type: string } {
-  const at = spec.indexOf(":");
-  if (at < 0) throw new SchemaError(`output "${spec}" is malformed: write name:type, e.g. result:str`, ["output"]);
-  return { name: spec.slice(0, at).trim(), type: spec.slice(at + 1).trim() };
-}
-
-/** Validates complete answers into the schema; bad input throws an InputError naming the flag's value. */
-export function toSchema(answers: Answers): TaskSchema {
+/** Complete answers as the schema's loose input; `validateSchema` applies the rules. */
+export function rawSchemaOf(answers: Answers): RawSchema {
   const raw: RawSchema = {
     name: answers.name,
     kind: answers.kind,
@@ -280,7 +157,7 @@ export function toSchema(answers: Answers): TaskSchema {
     fields: answers.fields,
     example: answers.example,
   };
-  return validateSchema(raw);
+  return raw;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { effective, readIfExists, type FileChange } from "./plan.js";
+import type { FileChange } from "./plan.js";
+import { STATE_DIR } from "./state.js";
 
-export const STATE_DIR = ".flyte-task";
 const TXN_DIR = join(STATE_DIR, "txn");
 const JOURNAL = "journal.json";
 const APPLIED = "applied";
@@ -38,7 +38,7 @@ function writeDurably(path: string, content: string): void {
 
 /** Writes every change under `root`. Throws after restoring every file when anything fails. */
 export function applyChanges(root: string, changes: readonly FileChange[]): void {
-  const real = effective(changes);
+  const real = changes.filter((change) => change.before !== change.after);
   if (real.length === 0) return;
   if (!existsSync(root)) {
     createFolder(root, real);
@@ -143,17 +143,4 @@ function removeEmptyParents(root: string, file: string): void {
     if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).length > 0) return;
     rmdirSync(dir);
   }
-}
-
-/**
- * Moves a plugin that Yeoman committed into `staging` to `root`: a rename when the target does
- * not exist yet, else one transaction over the existing folder. `files` is what was staged.
- */
-export function moveIntoPlace(staging: string, root: string, files: ReadonlyMap<string, string>): void {
-  if (!existsSync(root)) {
-    renameSync(staging, root);
-    return;
-  }
-  const changes = [...files].map(([path, after]) => ({ path, before: readIfExists(join(root, path)), after }));
-  applyChanges(root, changes);
 }

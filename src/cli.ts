@@ -1,17 +1,19 @@
 /**
- * The two commands. `create-flyte-task` scaffolds a plugin; `flyte-task` keeps one in sync.
- * Only what a command needs is imported, when it needs it: `--help` and `--version` load
- * nothing heavy, and bad flags are refused before Yeoman, ts-morph or prettier are loaded.
- * Exit codes: 0 done, 1 failure (or drift, conflicts), 2 bad input with nothing written.
+ * The two commands and their flags. `create-flyte-task` scaffolds a plugin; `flyte-task` keeps
+ * one in sync. Only what a command needs is imported, when it needs it: `--help` and
+ * `--version` load nothing heavy, and bad flags are refused before Yeoman, ts-morph or
+ * prettier are loaded. Exit codes: 0 done, 1 failure (or drift, conflicts), 2 bad input with
+ * nothing written.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CREATE_USAGE, readCreateArgs, toSchema, withDefaults, withExample } from "./answers.js";
+import { fieldFromSpec, rawSchemaOf, readAnswersFile, withDefaults, withExample, type Answers } from "./answers.js";
 import type { FieldEdit } from "./config-file.js";
+import type { CreateOptions } from "./create.js";
 import { ConfigError, InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
-import { checkTarget } from "./plan.js";
-import { checkFieldType, parseDefaultText, parseFieldSpec, SchemaError } from "./schema.js";
+import { checkFieldType, EXAMPLES, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
+import { checkTarget } from "./target.js";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -19,6 +21,126 @@ const EXIT_BAD_INPUT = 2;
 
 function isTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+// ---------------------------------------------------------------------------------------------
+// create-flyte-task
+
+/** What the create command line says besides the answers. */
+export interface CreateFlags {
+  readonly directory: string | undefined;
+  readonly yes: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly create: CreateOptions;
+}
+
+export const CREATE_FLAGS = {
+  name: { type: "string" },
+  kind: { type: "string" },
+  "task-type": { type: "string" },
+  image: { type: "string" },
+  field: { type: "string", multiple: true },
+  description: { type: "string", multiple: true },
+  output: { type: "string" },
+  example: { type: "string" },
+  yes: { type: "boolean", short: "y" },
+  answers: { type: "string" },
+  "dry-run": { type: "boolean" },
+  force: { type: "boolean" },
+  install: { type: "boolean" },
+  "no-git": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+export const CREATE_USAGE = `Usage: create-flyte-task [directory] [flags]
+
+Scaffolds a Flyte pre-built container task plugin (a Python package) in <directory>.
+
+Flags:
+  --name <name>            plugin name, lower-case words joined by hyphens (default: the directory's name)
+  --kind <kind>            generic (default) or sql
+  --task-type <type>       the Flyte task type (default: the name with - replaced by _)
+  --image <ref>            the container image the task runs in
+                           (default: localhost:30000/flytekitplugins-<name>:0.1.0)
+  --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
+                           types: ${FIELD_TYPES.join(", ")}
+  --description <n=text>   a field's description, repeatable
+  --output <name:type>     the generic task's single output, of type str, int, float or bool
+                           (default: result:str)
+  --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
+  --answers <file.json>    read answers from a JSON file (flags win)
+  -y, --yes                take the default for every question a flag did not answer
+  --dry-run                list what would be written; write nothing
+  --force                  write into a non-empty directory
+  --install                create .venv, install the plugin with its test extras, run its tests
+  --no-git                 skip git init and the first commit
+  -h, --help               show this help
+  -V, --version            show the version
+`;
+
+type ParsedFlags = ReturnType<typeof parseCreateArgs>["values"];
+
+function parseCreateArgs(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: CREATE_FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message.split("\n")[0]}: see --help`);
+  }
+}
+
+/** Parses argv into options and the answers that flags and the answers file give. */
+export function readCreateArgs(argv: readonly string[]): { options: CreateFlags; answers: Answers } {
+  const { values, positionals } = parseCreateArgs(argv);
+  if (positionals.length > 1) throw new InputError(`too many arguments "${positionals.join(" ")}": give one directory`);
+  const options: CreateFlags = {
+    directory: positionals[0],
+    yes: values.yes ?? false,
+    help: values.help ?? false,
+    version: values.version ?? false,
+    create: {
+      dryRun: values["dry-run"] ?? false,
+      force: values.force ?? false,
+      install: values.install ?? false,
+      git: !(values["no-git"] ?? false),
+    },
+  };
+  if (options.help || options.version) return { options, answers: {} };
+  const fromFile = values.answers === undefined ? {} : readAnswersFile(values.answers);
+  return { options, answers: { ...fromFile, ...answersFromFlags(values, options.directory, fromFile) } };
+}
+
+function answersFromFlags(values: ParsedFlags, directory: string | undefined, fromFile: Answers): Answers {
+  const answers: Answers = {};
+  const set = <K extends keyof Answers>(key: K, value: Answers[K] | undefined) => {
+    if (value !== undefined) answers[key] = value;
+  };
+  set("directory", directory);
+  set("name", values.name);
+  set("kind", values.kind);
+  set("taskType", values["task-type"]);
+  set("image", values.image);
+  set("output", values.output);
+  set("example", values.example);
+  const fields = values.field?.map((spec) => fieldFromSpec(spec));
+  const withDescriptions = applyDescriptions(fields ?? fromFile.fields ?? [], values.description ?? []);
+  if (fields !== undefined || values.description !== undefined) answers.fields = withDescriptions;
+  return answers;
+}
+
+function applyDescriptions(fields: RawField[], descriptions: readonly string[]): RawField[] {
+  const result = fields.map((field) => ({ ...field }));
+  for (const entry of descriptions) {
+    const at = entry.indexOf("=");
+    const name = at < 0 ? entry : entry.slice(0, at);
+    const field = result.find((candidate) => candidate.name === name);
+    if (at < 0 || field === undefined) {
+      throw new InputError(`--description "${entry}": it must be name=text for a field given with --field`);
+    }
+    field.description = entry.slice(at + 1);
+  }
+  return result;
 }
 
 export async function createMain(argv: readonly string[]): Promise<number> {
@@ -31,17 +153,24 @@ export async function createMain(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${toolVersion()}\n`);
     return EXIT_OK;
   }
-  const interactive = isTerminal() && !options.yes;
-  if (!interactive) {
-    // Everything is known: refuse bad input now, before any heavy module loads.
-    const complete = withDefaults(withExample(answers));
-    toSchema(complete);
-    checkTarget(resolve(options.directory ?? complete.directory!), options.force);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (isTerminal() && !options.yes) {
+    const { runGenerator } = await import("./run-generator.js");
+    await runGenerator({ answers, create: options.create, interactive: true, ...(options.directory ? { target: resolve(options.directory) } : {}) });
+    return EXIT_OK;
   }
-  const { runCreate } = await import("./run-generator.js");
-  await runCreate({ answers, create: options, interactive });
+  // Everything is known: refuse bad input now, then run the stages directly.
+  const complete = withDefaults(withExample(answers));
+  const schema = validateSchema(rawSchemaOf(complete));
+  const target = resolve(options.directory ?? complete.directory!);
+  checkTarget(target, options.create.force);
+  const { createPlugin } = await import("./create.js");
+  await createPlugin(schema, target, options.create, log);
   return EXIT_OK;
 }
+
+// ---------------------------------------------------------------------------------------------
+// flyte-task
 
 export const FLYTE_TASK_USAGE = `Usage: flyte-task <command> [flags]
 

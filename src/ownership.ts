@@ -3,7 +3,7 @@
  * carry a header saying so; they hold everything derived from the schema, so that user-owned
  * files (written once, then merged three ways) rarely need to change.
  */
-export type Owner = "tool" | "user" | "source";
+export type Owner = "tool" | "user" | "config";
 
 const TOOL_OWNED: readonly RegExp[] = [
   /^flytekitplugins\/[a-z0-9_]+\/__init__\.py$/,
@@ -16,7 +16,7 @@ const TOOL_OWNED: readonly RegExp[] = [
 export const CONFIG_FILE = "flyte-task.config.ts";
 
 export function ownerOf(path: string): Owner {
-  if (path === CONFIG_FILE) return "source";
+  if (path === CONFIG_FILE) return "config";
   return TOOL_OWNED.some((pattern) => pattern.test(path)) ? "tool" : "user";
 }
 

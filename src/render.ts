@@ -60,7 +60,7 @@ export interface RenderContext {
   readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
   /** A config built from sample values of the required fields, as Python source. */
   readonly configExample: string;
-  readonly uses: ReadersUsed;
+  readonly readers: ReadersUsed;
   /** An int field, whose value the tests check comes back from protobuf as a float. */
   readonly firstIntField: string | null;
   /** Whether any dataclass default needs `field(default_factory=...)`. */
@@ -78,9 +78,11 @@ const PYTHON_TYPES: Readonly<Record<FieldType, string>> = {
   "list[str]": "list[str]",
   "list[int]": "list[int]",
   "list[float]": "list[float]",
+  "list[bool]": "list[bool]",
   "dict[str,str]": "dict[str, str]",
   "dict[str,int]": "dict[str, int]",
   "dict[str,float]": "dict[str, float]",
+  "dict[str,bool]": "dict[str, bool]",
 };
 
 /** Two valid values per type, so that a sample can always differ from the field's default. */
@@ -92,9 +94,11 @@ const SAMPLES: Readonly<Record<FieldType, readonly [PyValue, PyValue]>> = {
   "list[str]": [["example"], ["other"]],
   "list[int]": [[7], [8]],
   "list[float]": [[2.5], [3.5]],
+  "list[bool]": [[true], [false]],
   "dict[str,str]": [{ example: "value" }, { other: "value" }],
   "dict[str,int]": [{ example: 7 }, { other: 8 }],
   "dict[str,float]": [{ example: 2.5 }, { other: 3.5 }],
+  "dict[str,bool]": [{ example: true }, { other: false }],
 };
 
 /** Values of the wrong type that from_custom must refuse, as Python source. */
@@ -106,9 +110,11 @@ const WRONG_SAMPLES: Readonly<Record<FieldType, readonly string[]>> = {
   "list[str]": ['"example"', "[7]"],
   "list[int]": ['"7"', "[2.5]"],
   "list[float]": ['"2.5"', '["2.5"]'],
+  "list[bool]": ['"true"', "[1]"],
   "dict[str,str]": ['["example"]', '{"example": 7}'],
   "dict[str,int]": ['["example"]', '{"example": 2.5}'],
   "dict[str,float]": ['["example"]', '{"example": "2.5"}'],
+  "dict[str,bool]": ['["example"]', '{"example": 1}'],
 };
 
 function sampleOf(field: FieldDef): PyValue {
@@ -124,9 +130,11 @@ const READERS: Readonly<Record<FieldType, string>> = {
   "list[str]": "_list_of(_as_str)",
   "list[int]": "_list_of(_as_int)",
   "list[float]": "_list_of(_as_float)",
+  "list[bool]": "_list_of(_as_bool)",
   "dict[str,str]": "_dict_of(_as_str)",
   "dict[str,int]": "_dict_of(_as_int)",
   "dict[str,float]": "_dict_of(_as_float)",
+  "dict[str,bool]": "_dict_of(_as_bool)",
 };
 
 /** Which reader helpers config.py needs, so it defines no unused one. */
@@ -216,7 +224,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
       ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
       : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
-    uses: readersUsed(fields),
+    readers: readersUsed(fields),
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
     usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
     // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
@@ -319,7 +327,7 @@ function withHeader(path: string, content: string): string {
  */
 export async function renderPlugin(schema: TaskSchema, { withConfigFile = true } = {}): Promise<RenderedFile[]> {
   const context = buildContext(schema);
-  const templates = loadTemplates(schema, context.plugin.module).filter(({ outputPath }) => withConfigFile || ownerOf(outputPath) !== "source");
+  const templates = loadTemplates(schema, context.plugin.module).filter(({ outputPath }) => withConfigFile || ownerOf(outputPath) !== "config");
   return Promise.all(
     templates.map(async ({ outputPath, source }) => {
       const template = await templateFor(source);

@@ -6,20 +6,40 @@ import { PYTHON_IDENTIFIER, PYTHON_KEYWORDS, type PyValue } from "./python.js";
 import { LiteralSyntaxError, parseLiteral } from "./literal.js";
 import { TAKEN_TASK_TYPES } from "./taken-task-types.js";
 
-export const FIELD_TYPES = [
-  "str",
-  "int",
-  "float",
-  "bool",
-  "list[str]",
-  "list[int]",
-  "list[float]",
-  "dict[str,str]",
-  "dict[str,int]",
-  "dict[str,float]",
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-export type ScalarType = "str" | "int" | "float" | "bool";
+/**
+ * The scalar types and how a value of each is checked. This table is the one definition of
+ * the field types: the list of types, the validation of values, and the TypeScript types that
+ * `defineTaskType` gives a default (`ValueOf`) all derive from it.
+ */
+const SCALAR_CHECKS = {
+  // A lone surrogate has no UTF-8 encoding: it could not be written to a file as it is.
+  str: (value: unknown): value is string => typeof value === "string" && value.isWellFormed(),
+  int: (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value),
+  float: (value: unknown): value is number => typeof value === "number" && Number.isFinite(value),
+  bool: (value: unknown): value is boolean => typeof value === "boolean",
+} as const;
+
+export type ScalarType = keyof typeof SCALAR_CHECKS;
+export type FieldType = ScalarType | `list[${ScalarType}]` | `dict[str,${ScalarType}]`;
+
+const SCALAR_TYPES = Object.keys(SCALAR_CHECKS) as ScalarType[];
+export const FIELD_TYPES: readonly FieldType[] = [
+  ...SCALAR_TYPES,
+  ...SCALAR_TYPES.map((type) => `list[${type}]` as const),
+  ...SCALAR_TYPES.map((type) => `dict[str,${type}]` as const),
+];
+
+type Checked<Check> = Check extends (value: unknown) => value is infer Value ? Value : never;
+type ScalarValue<T extends ScalarType> = Checked<(typeof SCALAR_CHECKS)[T]>;
+
+/** The value of a field type, as a default is written in flyte-task.config.ts: `list[int]` -> `number[]`. */
+export type ValueOf<T extends FieldType> = T extends `list[${infer Item extends ScalarType}]`
+  ? ScalarValue<Item>[]
+  : T extends `dict[str,${infer Item extends ScalarType}]`
+    ? Record<string, ScalarValue<Item>>
+    : T extends ScalarType
+      ? ScalarValue<T>
+      : never;
 
 export const KINDS = ["generic", "sql"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -262,26 +282,10 @@ function hintFor(type: FieldType): string {
 
 function matchesType(value: unknown, type: FieldType): boolean {
   const list = /^list\[(\w+)\]$/.exec(type);
-  if (list) return Array.isArray(value) && value.every((item) => matchesScalar(item, list[1] as ScalarType));
+  if (list) return Array.isArray(value) && value.every(SCALAR_CHECKS[list[1] as ScalarType]);
   const dict = /^dict\[str,(\w+)\]$/.exec(type);
-  if (dict) {
-    return isPlainObject(value) && Object.values(value).every((item) => matchesScalar(item, dict[1] as ScalarType));
-  }
-  return matchesScalar(value, type as ScalarType);
-}
-
-function matchesScalar(value: unknown, type: ScalarType): boolean {
-  switch (type) {
-    case "str":
-      // A lone surrogate has no UTF-8 encoding: it could not be written to a file as it is.
-      return typeof value === "string" && value.isWellFormed();
-    case "bool":
-      return typeof value === "boolean";
-    case "int":
-      return typeof value === "number" && Number.isSafeInteger(value);
-    case "float":
-      return typeof value === "number" && Number.isFinite(value);
-  }
+  if (dict) return isPlainObject(value) && Object.values(value).every(SCALAR_CHECKS[dict[1] as ScalarType]);
+  return SCALAR_CHECKS[type as ScalarType](value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -348,6 +352,13 @@ export function validateSchema(raw: RawSchema): TaskSchema {
     fields.push(field);
   });
   return { name, kind, taskType, image, output, fields, example };
+}
+
+/** Parses the `name:type` of --output and its prompt; the schema checks the parts. */
+export function parseOutput(spec: string): { name: string; type: string } {
+  const at = spec.indexOf(":");
+  if (at < 0) throw new SchemaError(`output "${spec}" is malformed: write name:type, e.g. result:str`, ["output"]);
+  return { name: spec.slice(0, at).trim(), type: spec.slice(at + 1).trim() };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,24 +1,27 @@
 /**
- * What the tool keeps inside a plugin, in `.flyte-task/`, to regenerate it later without git
- * or network: `manifest.json` (every generated file, its owner, and for tool-owned files the
+ * State: what the tool keeps inside a plugin, in `.flyte-task/`, to regenerate it later without
+ * git or network: `manifest.json` (every generated file, its owner, and for tool-owned files the
  * hash of what was written, to notice hand edits) and `base/<path>`, the exact previous output
  * of each user-owned file, the base of the next three-way merge.
+ *
+ * The folder is committed and arrives through pull requests, so everything read from it is
+ * untrusted input: a path is used only when it is a plain relative path inside the plugin.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { STATE_DIR } from "./apply.js";
+import { InputError } from "./errors.js";
+import { readIfExists } from "./files.js";
 import type { Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
-import { readIfExists } from "./plan.js";
-import { renderPlugin, type RenderedFile } from "./render.js";
-import type { TaskSchema } from "./schema.js";
 
+/** The tool's folder inside a plugin. */
+export const STATE_DIR = ".flyte-task";
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
 export const BASE_DIR = `${STATE_DIR}/base`;
 
 export interface ManifestEntry {
-  readonly owner: Exclude<Owner, "source">;
+  readonly owner: "tool" | "user";
   /** For tool-owned files: sha256 of the content written. */
   readonly sha256?: string;
 }
@@ -39,9 +42,58 @@ export function basePath(path: string): string {
   return `${BASE_DIR}/${path}`;
 }
 
+const MAX_PATH_LENGTH = 1024;
+
+/**
+ * Whether `path` is a plain relative path to a file of the plugin: `/`-separated, no empty,
+ * `.` or `..` segment, no drive or backslash, nothing inside `.git/` or the tool's own folder.
+ */
+export function isPluginPath(path: unknown): path is string {
+  if (typeof path !== "string" || path === "" || path.length > MAX_PATH_LENGTH) return false;
+  if (/[\\\0:]/.test(path) || path.startsWith("/")) return false;
+  const segments = path.split("/");
+  if (segments.some((segment) => segment === "" || segment === "." || segment === "..")) return false;
+  return segments[0] !== STATE_DIR && !segments.includes(".git");
+}
+
+function stateError(file: string, rule: string): InputError {
+  return new InputError(`${file}: ${rule}; restore it from git (git checkout -- ${STATE_DIR}) or regenerate from a clean checkout`);
+}
+
+/** The manifest, checked entry by entry; null when the plugin has none. */
 export function readManifest(root: string): Manifest | null {
   const text = readIfExists(join(root, MANIFEST_PATH));
-  return text === null ? null : (JSON.parse(text) as Manifest);
+  if (text === null) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw stateError(MANIFEST_PATH, `is not valid JSON (${(error as Error).message})`);
+  }
+  return checkManifest(data);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkManifest(data: unknown): Manifest {
+  if (!isObject(data) || data.generator !== "create-flyte-task" || typeof data.version !== "string" || !isObject(data.files)) {
+    throw stateError(MANIFEST_PATH, 'must be an object with "generator": "create-flyte-task", a "version" and "files"');
+  }
+  const inputs = data.inputs;
+  if (inputs !== undefined && !(isObject(inputs) && typeof inputs.config === "string" && typeof inputs.templates === "string")) {
+    throw stateError(MANIFEST_PATH, '"inputs" must hold the "config" and "templates" hashes');
+  }
+  const files: Record<string, ManifestEntry> = {};
+  for (const [path, entry] of Object.entries(data.files)) {
+    if (!isPluginPath(path)) throw stateError(MANIFEST_PATH, `entry ${JSON.stringify(path)} is not a relative path inside the plugin`);
+    if (!isObject(entry) || (entry.owner !== "tool" && entry.owner !== "user") || (entry.sha256 !== undefined && typeof entry.sha256 !== "string")) {
+      throw stateError(MANIFEST_PATH, `entry ${JSON.stringify(path)} must be {"owner": "tool" | "user", "sha256"?: string}`);
+    }
+    files[path] = entry.sha256 === undefined ? { owner: entry.owner } : { owner: entry.owner, sha256: entry.sha256 };
+  }
+  return { generator: "create-flyte-task", version: data.version, ...(inputs === undefined ? {} : { inputs: inputs as Manifest["inputs"] }), files };
 }
 
 export function readBase(root: string, path: string): string | null {
@@ -68,8 +120,15 @@ function hashTemplates(): string {
   return hash.digest("hex");
 }
 
+/** A generated file, as the manifest records it. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly owner: Owner;
+  readonly content: string;
+}
+
 /** The manifest's text: sorted keys, so the same files always give the same bytes. */
-export function manifestText(generated: readonly RenderedFile[], configText: string): string {
+export function manifestText(generated: readonly GeneratedFile[], configText: string): string {
   const files: Record<string, ManifestEntry> = {};
   for (const { path, owner, content } of [...generated].sort((a, b) => a.path.localeCompare(b.path))) {
     if (owner === "tool") files[path] = { owner, sha256: sha256(content) };
@@ -78,17 +137,4 @@ export function manifestText(generated: readonly RenderedFile[], configText: str
   const inputs = { config: sha256(configText), templates: templatesFingerprint() };
   const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), inputs, files };
   return `${JSON.stringify(manifest, null, 2)}\n`;
-}
-
-/** Every file of a new plugin, with the state that later regenerates need. */
-export async function scaffoldFiles(schema: TaskSchema): Promise<Map<string, string>> {
-  const rendered = await renderPlugin(schema);
-  const files = new Map<string, string>();
-  for (const file of rendered) {
-    files.set(file.path, file.content);
-    if (file.owner === "user") files.set(basePath(file.path), file.content);
-  }
-  const config = rendered.find((file) => file.owner === "source");
-  files.set(MANIFEST_PATH, manifestText(rendered, config?.content ?? ""));
-  return files;
 }

@@ -1,154 +1,23 @@
 /**
- * Sync: keeps a plugin in line with its schema. `scaffoldFiles` is the first generation;
- * `planRegenerate` renders the schema again and works out, file by file, what to write:
- * tool-owned files are rewritten whole (unless edited by hand), user-owned files are merged
- * three ways against the previous output kept in `.flyte-task/base/`.
+ * Sync: the commands that keep a plugin in line with its schema: `regenerate`, `check` and the
+ * `field` commands. Each reads the config, asks `plan` what would change, and hands the changes
+ * to `apply`; `check` and every `--dry-run` only read.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { applyChanges, recoverInterrupted, STATE_DIR } from "./apply.js";
+import { applyChanges, recoverInterrupted } from "./apply.js";
 import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
+import { readIfExists } from "./files.js";
 import { formatTypeScriptRange } from "./format.js";
-import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
-import { CONFIG_FILE, ownerOf, type Owner } from "./ownership.js";
+import { hasConflictMarkers } from "./merge.js";
+import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
-import { describe, diffOf, effective, readIfExists, type FileChange } from "./plan.js";
+import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { renderPlugin } from "./render.js";
 import { checkFieldType, checkValue, SchemaError, type TaskSchema } from "./schema.js";
-import { basePath, manifestText, MANIFEST_PATH, readBase, readManifest, sha256, templatesFingerprint, type Manifest } from "./state.js";
+import { readManifest, sha256, templatesFingerprint } from "./state.js";
 
-export type Outcome =
-  | "unchanged"
-  | "written"
-  | "merged"
-  | "conflict"
-  | "created"
-  | "kept-deleted"
-  | "removed"
-  | "kept-changed"
-  | "edited";
-
-export interface FileReport {
-  readonly path: string;
-  readonly outcome: Outcome;
-  readonly detail?: string;
-}
-
-export interface RegeneratePlan {
-  readonly changes: FileChange[];
-  readonly reports: FileReport[];
-  /** Tool-owned files edited by hand: regenerate stops unless forced. */
-  readonly edited: FileChange[];
-  readonly conflicts: string[];
-}
-
-interface FileInputs {
-  readonly path: string;
-  readonly owner: Owner;
-  readonly next: string | null;
-  /** The file as it is on disk. */
-  readonly disk: string | null;
-  /** The user's side of the merge: the disk content, or its override (references rewritten). */
-  readonly ours: string | null;
-  readonly previously: Manifest["files"][string] | undefined;
-  readonly base: string | null;
-}
-
-/**
- * What regenerate would do. `overrides` replaces disk contents of user files (used by `field
- * rename`, which rewrites references in the user's Python before the merge).
- */
-export async function planRegenerate(
-  root: string,
-  configText: string,
-  schema: TaskSchema,
-  overrides: ReadonlyMap<string, string> = new Map(),
-): Promise<RegeneratePlan> {
-  const rendered = await renderPlugin(schema, { withConfigFile: false });
-  const manifest = readManifest(root);
-  const next = new Map(rendered.map((file) => [file.path, file.content]));
-  const paths = new Set([...next.keys(), ...Object.keys(manifest?.files ?? {})]);
-  const plan: RegeneratePlan = { changes: [], reports: [], edited: [], conflicts: [] };
-  for (const path of [...paths].sort()) {
-    const disk = readIfExists(join(root, path));
-    const inputs: FileInputs = {
-      path,
-      owner: ownerOf(path),
-      next: next.get(path) ?? null,
-      disk,
-      ours: overrides.get(path) ?? disk,
-      previously: manifest?.files[path],
-      base: readBase(root, path),
-    };
-    if (inputs.owner === "tool") planToolFile(inputs, plan);
-    else planUserFile(inputs, plan);
-    planBase(inputs, plan);
-  }
-  for (const [path, content] of overrides) {
-    if (!paths.has(path)) plan.changes.push({ path, before: readIfExists(join(root, path)), after: content });
-  }
-  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered, configText) });
-  return { ...plan, changes: effective(plan.changes) };
-}
-
-function planToolFile({ path, next, disk, previously }: FileInputs, plan: RegeneratePlan): void {
-  const editedByHand = disk !== null && previously?.sha256 !== undefined && sha256(disk) !== previously.sha256 && disk !== next;
-  if (editedByHand) plan.edited.push({ path, before: disk, after: next });
-  if (next === null) {
-    if (disk !== null && editedByHand) {
-      plan.reports.push({ path, outcome: "kept-changed", detail: "no longer generated; kept because it was edited" });
-      return;
-    }
-    if (disk !== null) plan.reports.push({ path, outcome: "removed" });
-    plan.changes.push({ path, before: disk, after: null });
-    return;
-  }
-  plan.changes.push({ path, before: disk, after: next });
-  plan.reports.push({ path, outcome: disk === next ? "unchanged" : disk === null ? "created" : editedByHand ? "edited" : "written" });
-}
-
-function planUserFile({ path, next, disk, ours, previously, base }: FileInputs, plan: RegeneratePlan): void {
-  if (next === null) {
-    if (disk === null) return;
-    if (disk === base) {
-      plan.changes.push({ path, before: disk, after: null });
-      plan.reports.push({ path, outcome: "removed" });
-    } else {
-      plan.changes.push({ path, before: disk, after: ours });
-      plan.reports.push({ path, outcome: "kept-changed", detail: "no longer generated; kept because you changed it" });
-    }
-    return;
-  }
-  if (disk === null) {
-    if (previously !== undefined) {
-      plan.reports.push({ path, outcome: "kept-deleted" });
-      return;
-    }
-    plan.changes.push({ path, before: null, after: next });
-    plan.reports.push({ path, outcome: "created" });
-    return;
-  }
-  const merged = mergeThreeWay(ours ?? disk, base ?? "", next, {
-    ours: `${path} (yours)`,
-    base: `${path} (previous generation)`,
-    theirs: `${path} (regenerated by create-flyte-task ${toolVersion()})`,
-  });
-  plan.changes.push({ path, before: disk, after: merged.content });
-  if (merged.conflicts > 0) plan.conflicts.push(path);
-  const outcome: Outcome = merged.conflicts > 0 ? "conflict" : merged.content === disk ? "unchanged" : merged.content === next ? "written" : "merged";
-  plan.reports.push({ path, outcome, ...(merged.conflicts > 0 ? { detail: `${merged.conflicts} conflict(s)` } : {}) });
-}
-
-/** Keeps `.flyte-task/base/` equal to the pristine new output of every user-owned file. */
-function planBase({ path, owner, next, base }: FileInputs, plan: RegeneratePlan): void {
-  if (owner !== "user" || base === next) return;
-  plan.changes.push({ path: basePath(path), before: base, after: next });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The commands: regenerate, check, and the field commands.
 
 export interface SyncOptions {
   readonly dryRun: boolean;
@@ -169,7 +38,9 @@ function readConfigText(root: string): string {
   return text;
 }
 
-function report(plan: RegeneratePlan, log: (line: string) => void): void {
+/** One line per file that changed: the regenerate's outcomes, then the extra changes (the config). */
+function report(plan: RegeneratePlan, extra: readonly FileChange[], log: (line: string) => void): void {
+  for (const change of extra) log(`${"edited".padEnd(12)} ${change.path}`);
   for (const entry of plan.reports) {
     if (entry.outcome === "unchanged") continue;
     log(`${entry.outcome.padEnd(12)} ${entry.path}${entry.detail ? ` (${entry.detail})` : ""}`);
@@ -208,18 +79,19 @@ async function sync(
   const { parseConfig } = await configFile();
   const plan = await planRegenerate(root, configText, parseConfig(configText), overrides);
   if (refuseHandEdits(plan, options)) return 1;
-  const changes = effective([...extra, ...plan.changes]);
+  const changes = withoutNoOps([...extra, ...plan.changes]);
+  const visible = visibleChanges(changes);
   if (options.dryRun) {
-    options.log(changes.length === 0 ? "Nothing to change." : diffOf(changes).trimEnd());
+    options.log(visible.length === 0 ? "Nothing to change." : diffOf(visible).trimEnd());
     return 0;
   }
   applyChanges(root, changes);
-  report(plan, options.log);
+  report(plan, extra, options.log);
   if (plan.conflicts.length > 0) {
     options.error(`Conflicts to resolve (look for <<<<<<< markers): ${plan.conflicts.join(", ")}`);
     return 1;
   }
-  options.log(changes.length === 0 ? "Already in sync." : `Regenerated: ${changes.filter((c) => !c.path.startsWith(STATE_DIR)).length} file(s) changed.`);
+  options.log(visible.length === 0 ? "Already in sync." : `Regenerated: ${visible.length} file(s) changed.`);
   return 0;
 }
 
@@ -233,7 +105,10 @@ export async function regenerate(root: string, options: SyncOptions): Promise<nu
   return sync(root, configText, options);
 }
 
-/** Exit 0 when in sync, 1 when regenerate would change files or conflict markers are left. */
+/**
+ * Exit 0 when in sync, 1 when regenerate would change a file of the plugin or conflict markers
+ * are left. Bookkeeping in `.flyte-task/` alone (a newer tool, its records) is no drift.
+ */
 export async function check(root: string, options: SyncOptions): Promise<number> {
   recoverInterrupted(root);
   const configText = readConfigText(root);
@@ -241,18 +116,20 @@ export async function check(root: string, options: SyncOptions): Promise<number>
   const plan = unchangedSinceLastGeneration(root, configText, manifest)
     ? { changes: [] }
     : await planRegenerate(root, configText, (await configFile()).parseConfig(configText));
+  const visible = visibleChanges(plan.changes);
   const unresolved = Object.entries(manifest?.files ?? {})
     .filter(([path, entry]) => entry.owner === "user" && hasConflictMarkers(readIfExists(join(root, path)) ?? ""))
     .map(([path]) => path);
-  if (plan.changes.length === 0 && unresolved.length === 0) {
+  if (visible.length === 0 && unresolved.length === 0) {
+    if (plan.changes.length > 0) options.log(`Note: create-flyte-task ${toolVersion()} would refresh its records in .flyte-task/ (\`npx flyte-task regenerate\`); no file of yours changes.`);
     options.log("In sync with flyte-task.config.ts.");
     return 0;
   }
   if (unresolved.length > 0) options.error(`Unresolved conflict markers in: ${unresolved.join(", ")}`);
-  if (plan.changes.length > 0) {
+  if (visible.length > 0) {
     options.error(`Out of sync with ${CONFIG_FILE}; \`npx flyte-task regenerate\` would change:`);
-    for (const line of describe(plan.changes)) options.error(`  ${line}`);
-    if (options.diff) options.error(diffOf(plan.changes).trimEnd());
+    for (const line of changeLines(visible)) options.error(`  ${line}`);
+    if (options.diff) options.error(diffOf(visible).trimEnd());
   }
   return 1;
 }

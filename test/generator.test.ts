@@ -7,9 +7,9 @@ import { join } from "node:path";
 import helpers from "yeoman-test";
 import { describe, expect, it } from "vitest";
 import FlyteTaskGenerator, { type AppOptions } from "../generators/app/index.js";
-import type { CreateOptions } from "../src/answers.js";
+import type { CreateOptions } from "../src/create.js";
 
-const UNATTENDED: CreateOptions = { directory: undefined, yes: true, dryRun: false, force: false, install: false, git: false, help: false, version: false };
+const UNATTENDED: CreateOptions = { dryRun: false, force: false, install: false, git: false };
 
 /** Answers each prompt by its name from a queue, so the field loop can be scripted. */
 function scripted(answers: Record<string, unknown[]>) {

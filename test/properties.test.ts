@@ -32,7 +32,7 @@ import { hasConflictMarkers } from "../src/merge.js";
 import { CONFIG_FILE, ownerOf } from "../src/ownership.js";
 import { renderPlugin } from "../src/render.js";
 import { checkValue, FIELD_TYPES, SchemaError, validateSchema, type FieldDef, type FieldType, type Kind } from "../src/schema.js";
-import { scaffoldFiles } from "../src/state.js";
+import { planScaffold } from "../src/plan.js";
 import { check, editFields, regenerate, type SyncOptions } from "../src/sync.js";
 import type { PyValue } from "../src/python.js";
 import { run as runChild } from "./support/cli.js";
@@ -187,12 +187,16 @@ function valueFor(type: FieldType, v: Values): PyValue {
       return v.ints;
     case "list[float]":
       return v.floats;
+    case "list[bool]":
+      return [v.bool, !v.bool];
     case "dict[str,str]":
       return dictOf(v.keys, v.strs.length > 0 ? v.strs : [v.str]);
     case "dict[str,int]":
       return dictOf(v.keys, v.ints.length > 0 ? v.ints : [v.int]);
     case "dict[str,float]":
       return dictOf(v.keys, v.floats.length > 0 ? v.floats : [v.float]);
+    case "dict[str,bool]":
+      return dictOf(v.keys, [v.bool]);
   }
 }
 
@@ -445,8 +449,7 @@ async function scaffold(run: Run, begin: Start): Promise<void> {
     image: "localhost:30000/flytekitplugins-acme:0.1.0",
     fields,
   });
-  const files = await scaffoldFiles(schema);
-  applyChanges(run.root, [...files].map(([path, after]) => ({ path, before: null, after })));
+  applyChanges(run.root, await planScaffold(run.root, schema));
   run.history.push(`scaffold ${begin.kind} ${normalized(fields)} (conflicts resolved by ${begin.resolveYours ? "keeping yours" : "taking the new output plus the user's lines"})`);
   expect(normalized(run.fields()), `the new plugin's ${CONFIG_FILE} does not read back as its schema${run.context()}`).toBe(normalized(fields));
 }
@@ -704,7 +707,7 @@ function expectValid(run: Run, files: Map<string, Buffer>, at: string, conflicte
 async function expectSchemaArrived(run: Run, files: Map<string, Buffer>, at: string): Promise<void> {
   const rendered = await renderPlugin(parseConfig(files.get(CONFIG_FILE)!.toString("utf8")));
   for (const file of rendered) {
-    if (file.owner === "source" || run.deleted.has(file.path) || run.diverged.has(file.path)) continue;
+    if (file.owner === "config" || run.deleted.has(file.path) || run.diverged.has(file.path)) continue;
     const content = files.get(file.path)?.toString("utf8");
     const withoutUserLines = content?.replace(USER_LINES, "");
     expect(withoutUserLines, `${at}: ${file.path} is not the new output${file.owner === "user" ? " plus the user's lines" : ""}${run.context()}`).toBe(file.content);

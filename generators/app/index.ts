@@ -1,24 +1,20 @@
 /**
- * The Yeoman generator behind `create-flyte-task`: Yeoman runs the loop (prompting, writing,
- * end) and owns the in-memory file system; each stage's work is a call into src/.
- * Files are committed by Yeoman into a staging folder beside the target, then moved into
- * place in one step, so a failure never leaves a half-made plugin.
+ * The Yeoman generator behind an interactive `create-flyte-task`: Yeoman runs the loop and
+ * asks the questions (one `askFor*` each, skipped when a flag answered it); the plugin is then
+ * made by `createPlugin`, the same stages an unattended run calls directly.
  */
-import { rmSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 import Generator, { type BaseOptions } from "yeoman-generator";
-import { QUESTIONS, toSchema, withDefaults, withExample, type Answers, type Ask, type CreateOptions } from "../../src/answers.js";
-import { moveIntoPlace, STATE_DIR } from "../../src/apply.js";
-import { initRepository, installAndTest } from "../../src/exec.js";
-import { describe, planScaffold } from "../../src/plan.js";
-import { scaffoldFiles } from "../../src/state.js";
-import type { TaskSchema } from "../../src/schema.js";
+import { QUESTIONS, rawSchemaOf, withDefaults, withExample, type Answers, type Ask } from "../../src/answers.js";
+import { createPlugin, type CreateOptions } from "../../src/create.js";
+import { validateSchema, type TaskSchema } from "../../src/schema.js";
 
 export type AppOptions = BaseOptions & {
   /** Answers from flags and the answers file; the generator asks for the rest when `interactive`. */
   answers: Answers;
   create: CreateOptions;
+  /** The plugin's folder when the command line named one; else the answers' directory. */
+  target?: string;
   interactive: boolean;
 };
 
@@ -30,8 +26,6 @@ export default class FlyteTaskGenerator extends Generator<Record<string, never>,
 
   private schema?: TaskSchema;
   private target = "";
-  private staging = "";
-  private files = new Map<string, string>();
 
   async prompting(): Promise<void> {
     const answers: Answers = { ...this.options.answers };
@@ -40,45 +34,11 @@ export default class FlyteTaskGenerator extends Generator<Record<string, never>,
       for (const question of QUESTIONS) await question(ask, answers);
     }
     const complete = withDefaults(withExample(answers));
-    this.schema = toSchema(complete);
-    this.target = resolve(this.options.create.directory ?? complete.directory!);
+    this.schema = validateSchema(rawSchemaOf(complete));
+    this.target = resolve(this.options.target ?? complete.directory!);
   }
 
   async writing(): Promise<void> {
-    this.files = await scaffoldFiles(this.schema!);
-    const changes = planScaffold(this.target, this.files, this.options.create.force);
-    const listed = describe(changes).filter((line) => !line.includes(` ${STATE_DIR}/`));
-    if (this.options.create.dryRun) {
-      this.log(`Would write ${listed.length} files in ${this.target}, and the ${STATE_DIR}/ folder regenerate uses:`);
-      for (const line of listed) this.log(`  ${line}`);
-      return;
-    }
-    const staging = join(dirname(this.target), `.${basename(this.target)}.flyte-task-${randomBytes(4).toString("hex")}`);
-    this.staging = staging;
-    // Whatever fails after this (Yeoman's commit, the move), the staging folder does not outlive the run.
-    process.once("exit", () => rmSync(staging, { recursive: true, force: true }));
-    this.destinationRoot(staging);
-    for (const line of listed) this.log(`  ${line}`);
-    for (const [path, content] of this.files) this.fs.write(this.destinationPath(path), content);
+    await createPlugin(this.schema!, this.target, this.options.create, (line) => this.log(line));
   }
-
-  async end(): Promise<void> {
-    if (this.options.create.dryRun) return;
-    try {
-      moveIntoPlace(this.staging, this.target, this.files);
-    } finally {
-      rmSync(this.staging, { recursive: true, force: true });
-    }
-    this.log(`Created ${this.schema!.name} in ${this.target}`);
-    if (this.options.create.git) await initRepository(this.target, (line) => this.log(line));
-    if (this.options.create.install) await installAndTest(this.target, (line) => this.log(line));
-    this.log(nextSteps(this.target, this.options.create.install));
-  }
-}
-
-function nextSteps(target: string, installed: boolean): string {
-  const lines = ["", "Next:", `  cd ${target}`];
-  if (!installed) lines.push('  python -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/pytest');
-  lines.push("  edit the executor (the TODO in executor.py), then build and push the image (see README.md)");
-  return lines.join("\n");
 }

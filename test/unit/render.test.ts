@@ -22,7 +22,7 @@ describe("rendering", () => {
       "user .github/workflows/ci.yml",
       "user .gitignore",
       "user Dockerfile",
-      "source flyte-task.config.ts",
+      "config flyte-task.config.ts",
       "tool flytekitplugins/acme_query/__init__.py",
       "tool flytekitplugins/acme_query/config.py",
       "user flytekitplugins/acme_query/executor.py",
