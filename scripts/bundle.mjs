@@ -73,6 +73,21 @@ const precompileTemplates = {
   },
 };
 
+/**
+ * Inlines the files of dependency-versions/ (the pins that Renovate and Dependabot bump) into
+ * the bundle, so that a run reads no file for them.
+ */
+const inlineDependencyVersions = {
+  name: "inline-dependency-versions",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]dependency-versions-files\.ts$/ }, () => {
+      const read = (name) => JSON.stringify(readFileSync(join("dependency-versions", name), "utf8"));
+      const files = `{ requirements: ${read("requirements.txt")}, dockerfile: ${read("Dockerfile")}, actions: ${read("action.yml")} }`;
+      return { contents: `export const DEPENDENCY_FILES = ${files};\n`, loader: "js" };
+    });
+  },
+};
+
 await build({
   entryPoints: { cli: "src/cli.ts" },
   outdir,
@@ -94,7 +109,7 @@ await build({
       "const __dirname = __cftDirname(__filename);",
     ].join("\n"),
   },
-  plugins: [inlineYeomanManifests, stubUnusedModules, precompileTemplates],
+  plugins: [inlineYeomanManifests, stubUnusedModules, precompileTemplates, inlineDependencyVersions],
   logLevel: "warning",
 });
 

@@ -1,6 +1,7 @@
 /**
  * The Python environment the end-to-end tests run generated plugins in: a venv under
- * .cache/ with the flytekit that generated images pin, plus pytest, ruff and pandas.
+ * .cache/ with exactly the pins of dependency-versions/requirements.txt (the flytekit that
+ * generated images install, pytest, ruff, pandas...).
  * Made when missing (by the global setup), reused after.
  */
 import { execFileSync } from "node:child_process";
@@ -13,7 +14,7 @@ export const VENV = join(REPO_ROOT, ".cache", "venv");
 export const VENV_BIN = join(VENV, "bin");
 export const PYTHON = join(VENV_BIN, "python");
 
-const REQUIREMENTS = [`flytekit==${versions.flytekit}`, `pytest${versions.pytest}`, `ruff${versions.ruff}`, `pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`, `hatchling${versions.hatchling}`];
+const REQUIREMENTS = ["flytekit", "pytest", "ruff", "pandas", "pyarrow", "hatchling"].map((name) => `${name}==${versions.pins[name]}`);
 const STAMP = join(VENV, "create-flyte-task-requirements.txt");
 
 export function ensurePythonEnv(log: (line: string) => void = () => {}): void {
