@@ -13,18 +13,30 @@ const require = createRequire(import.meta.url);
 
 /**
  * Yeoman's modules read their own package.json from a path relative to themselves, which a
- * bundle no longer has: inline those reads at build time.
+ * bundle no longer has: inline those reads at build time. Each read is an exact string of the
+ * pinned Yeoman version; when an upgrade changes one, the build fails instead of shipping a
+ * bundle that breaks at run time.
  */
+const MANIFEST_READS = [
+  { file: "yeoman-generator/dist/generator.js", text: "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))" },
+  { file: "yeoman-environment/dist/environment-base.js", text: "require('../package.json')" },
+  { file: "yeoman-environment/dist/module-lookup.js", text: "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())" },
+];
+const manifestReadsDone = new Set();
+
 const inlineYeomanManifests = {
   name: "inline-yeoman-manifests",
   setup(build) {
     build.onLoad({ filter: /[\\/]yeoman-(generator|environment)[\\/]dist[\\/].*\.js$/ }, (args) => {
       const packageDir = args.path.slice(0, args.path.lastIndexOf("/dist/"));
       const manifest = JSON.stringify(JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")));
-      const source = readFileSync(args.path, "utf8")
-        .replace("JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", manifest)
-        .replace("require('../package.json')", manifest)
-        .replace("JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())", manifest);
+      let source = readFileSync(args.path, "utf8");
+      for (const read of MANIFEST_READS.filter(({ file }) => args.path.endsWith(`/${file}`))) {
+        const count = source.split(read.text).length - 1;
+        if (count !== 1) throw new Error(`bundle: expected ${read.text} once in ${read.file}, found it ${count} times`);
+        source = source.replace(read.text, manifest);
+        manifestReadsDone.add(read);
+      }
       return { contents: source, loader: "js" };
     });
   },
@@ -46,11 +58,16 @@ const UNUSED_MODULES = {
   ].join("\n"),
 };
 
+const stubbed = new Set();
+
 const stubUnusedModules = {
   name: "stub-unused-modules",
   setup(build) {
     const filter = new RegExp(`^(${Object.keys(UNUSED_MODULES).map((name) => name.replace(/[/]/g, "\\/")).join("|")})$`);
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "unused" }));
+    build.onResolve({ filter }, (args) => {
+      stubbed.add(args.path);
+      return { path: args.path, namespace: "unused" };
+    });
     build.onLoad({ filter: /.*/, namespace: "unused" }, (args) => ({ contents: UNUSED_MODULES[args.path], loader: "js" }));
   },
 };
@@ -112,6 +129,12 @@ await build({
   plugins: [inlineYeomanManifests, stubUnusedModules, precompileTemplates, inlineDependencyVersions],
   logLevel: "warning",
 });
+
+// A stub nothing imports any more is dead weight in this script: say so rather than keep it.
+const unusedStubs = Object.keys(UNUSED_MODULES).filter((name) => !stubbed.has(name));
+if (unusedStubs.length > 0) throw new Error(`bundle: nothing imports ${unusedStubs.join(", ")} any more: remove its stub`);
+const missed = MANIFEST_READS.filter((read) => !manifestReadsDone.has(read));
+if (missed.length > 0) throw new Error(`bundle: Yeoman no longer has ${missed.map((read) => read.file).join(", ")}: update MANIFEST_READS`);
 
 // ruff's WebAssembly formatter reads its .wasm from beside the module that loads it.
 const ruffDir = dirname(require.resolve("@astral-sh/ruff-wasm-nodejs"));
