@@ -2,11 +2,12 @@
  * The create-flyte-task bin as a black box: bad input gets one line naming the value and the
  * rule, exit 2, and nothing written; without a terminal it never prompts.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { runBin } from "./support/cli.js";
+import { run, runBin } from "./support/cli.js";
+import { REPO_ROOT } from "./support/python-env.js";
 
 let cwd: string;
 
@@ -123,9 +124,31 @@ describe("unattended runs", () => {
     expect(config).toContain('image: "localhost:30000/flytekitplugins-acme-query:0.1.0"');
   });
 
-  it("makes a git repository with a first commit unless --no-git", async () => {
+  it("makes a git repository whose first commit holds every file, unless --no-git", async () => {
     const result = await runBin("create-flyte-task", ["acme", "--yes"], cwd);
     expect(result.status, result.stderr).toBe(0);
-    expect(listing(join(cwd, "acme"))).toContain(".git");
+    const plugin = join(cwd, "acme");
+    const git = async (...args: string[]) => (await run("git", args, { cwd: plugin })).stdout.trim();
+    expect(await git("log", "--format=%s")).toBe("Scaffold with create-flyte-task");
+    expect(await git("status", "--porcelain", "--untracked-files=all")).toBe("");
+    const committed = (await git("ls-files")).split("\n").sort();
+    const onDisk = listing(plugin).filter((path) => !path.startsWith(".git/") && path !== ".git" && statSync(join(plugin, path)).isFile());
+    expect(committed).toEqual(onDisk);
+    const none = await runBin("create-flyte-task", ["other", "--yes", "--no-git"], cwd);
+    expect(none.status, none.stderr).toBe(0);
+    expect(existsSync(join(cwd, "other", ".git"))).toBe(false);
+  });
+
+  it("writes the same bytes in every run, whatever the folder, locale and time zone", async () => {
+    const args = ["--field", "uri:str", "--field", "ratio:float=0.5", "--field", "tags:dict[str,int]={\"b\": 2, \"a\": 1}", "--yes", "--no-git"];
+    const first = await run(process.execPath, [join(REPO_ROOT, "bin/create-flyte-task.js"), "acme", ...args], { cwd });
+    const elsewhere = mkdtempSync(join(tmpdir(), "cft-cli-other-"));
+    const env = { TZ: "Pacific/Kiritimati", LANG: "tr_TR.UTF-8", LC_ALL: "tr_TR.UTF-8" };
+    const second = await run(process.execPath, [join(REPO_ROOT, "bin/create-flyte-task.js"), "acme", ...args], { cwd: elsewhere, env });
+    expect([first.status, second.status], `${first.stderr}${second.stderr}`).toEqual([0, 0]);
+    const files = listing(join(cwd, "acme")).filter((path) => statSync(join(cwd, "acme", path)).isFile());
+    expect(files.length).toBeGreaterThan(10);
+    expect(listing(join(elsewhere, "acme")).filter((path) => statSync(join(elsewhere, "acme", path)).isFile())).toEqual(files);
+    for (const path of files) expect(readFileSync(join(elsewhere, "acme", path), "utf8"), path).toBe(readFileSync(join(cwd, "acme", path), "utf8"));
   });
 });

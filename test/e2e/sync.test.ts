@@ -1,15 +1,18 @@
 /**
  * End to end for `flyte-task`: a plugin's schema changes through the field commands and by
  * hand; after each regenerate the plugin's own tests pass against real flytekit and the
- * user's code and test are intact.
+ * user's code and test are intact. Every test starts from its own copy of one plugin that the
+ * user has filled in, so each can fail, or run alone with -t, without touching the others.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runBin, type RunResult } from "../support/cli.js";
 import { generate, pytest, ruff, workDir } from "../support/plugin.js";
 
+/** The filled-in plugin every test copies; `plugin` is the current test's copy. */
+let filledIn: string;
 let plugin: string;
 
 function flyteTask(...args: string[]): Promise<RunResult> {
@@ -52,6 +55,7 @@ function expectUserCodeIntact(retryField: string): void {
 
 beforeAll(async () => {
   plugin = await generate(workDir("cft-sync-"), ["acme", "--field", "uri:str", "--field", "retries:int=3"]);
+  filledIn = plugin;
   // The user fills in the executor and adds a test of their own.
   const executor = read(EXECUTOR);
   const start = executor.indexOf("        # TODO");
@@ -73,6 +77,11 @@ beforeAll(async () => {
     ].join("\n"),
   );
   await expectPluginHealthy();
+});
+
+beforeEach(() => {
+  plugin = join(workDir("cft-sync-case-"), "acme");
+  cpSync(filledIn, plugin, { recursive: true });
 });
 
 describe("flyte-task keeps a plugin in sync", () => {
@@ -104,11 +113,11 @@ describe("flyte-task keeps a plugin in sync", () => {
   });
 
   it("retypes a field", async () => {
-    const result = await flyteTask("field", "retype", "attempts", "float");
+    const result = await flyteTask("field", "retype", "retries", "float");
     expect(result.status, result.stderr).toBe(0);
-    expect(read("flytekitplugins/acme/config.py")).toContain("attempts: float = 3");
+    expect(read("flytekitplugins/acme/config.py")).toContain("retries: float = 3");
     write(USER_TEST, read(USER_TEST).replace('startswith("db://warehouse x2")', 'startswith("db://warehouse x2.0")'));
-    expectUserCodeIntact("attempts");
+    expectUserCodeIntact("retries");
     await expectPluginHealthy();
   });
 
@@ -120,19 +129,19 @@ describe("flyte-task keeps a plugin in sync", () => {
     expect((await flyteTask("regenerate")).status).toBe(0);
     expect((await flyteTask("check")).status).toBe(0);
     expect(read("flytekitplugins/acme/config.py")).toContain('region: str = "eu-west-1"');
-    expectUserCodeIntact("attempts");
+    expectUserCodeIntact("retries");
     await expectPluginHealthy();
   });
 
   it("removes a field, listing the references left behind", async () => {
-    const result = await flyteTask("field", "remove", "attempts");
+    const result = await flyteTask("field", "remove", "retries");
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/executor\.py:\d+: "attempts" still referenced: budget = config\.attempts/);
-    expect(read("flytekitplugins/acme/config.py")).not.toContain("attempts");
-    expectUserCodeIntact("attempts");
+    expect(result.stdout).toMatch(/executor\.py:\d+: "retries" still referenced: budget = config\.retries/);
+    expect(read("flytekitplugins/acme/config.py")).not.toContain("retries");
+    expectUserCodeIntact("retries");
     // The user follows up on the listed references; then the plugin is healthy again.
-    write(EXECUTOR, read(EXECUTOR).replace("budget = config.attempts", "budget = 3"));
-    write(USER_TEST, read(USER_TEST).replace(", attempts=2)", ")").replace("x2.0", "x3"));
+    write(EXECUTOR, read(EXECUTOR).replace("budget = config.retries", "budget = 3"));
+    write(USER_TEST, read(USER_TEST).replace(", retries=2)", ")").replace("x2", "x3"));
     await expectPluginHealthy();
   });
 
@@ -189,21 +198,18 @@ describe("flyte-task keeps a plugin in sync", () => {
   it.each([
     ["a syntax error", (text: string) => text.replace("fields: {", "fields: {{"), /^error: flyte-task\.config\.ts:\d+:\d+: syntax error/],
     ["an unknown type", (text: string) => text.replace(/uri: \{ type: "str"/, 'uri: { type: "string"'), /^error: flyte-task\.config\.ts:\d+:\d+: field "uri" has unknown type "string"/],
-    ["a bad default", (text: string) => text.replace('"eu-west-1"', "42"), /^error: flyte-task\.config\.ts:\d+:\d+: default of field "region": 42 is not a valid str/],
+    ["a bad default", (text: string) => text.replace("default: 3", 'default: "three"'), /^error: flyte-task\.config\.ts:\d+:\d+: default of field "retries": "three" is not a valid int/],
     ["a spread", (text: string) => text.replace("fields: {", "fields: {\n    ...shared,"), /^error: flyte-task\.config\.ts:\d+:5: a spread \(\.\.\.\)/],
   ])("refuses a config with %s, giving line and column and touching nothing", async (_name, edit, message) => {
     const config = read("flyte-task.config.ts");
     write("flyte-task.config.ts", edit(config));
+    expect(read("flyte-task.config.ts")).not.toBe(config);
     const before = snapshot();
-    try {
-      for (const command of [["regenerate"], ["check"], ["field", "add", "extra:int"]]) {
-        const result = await flyteTask(...command);
-        expect(result.status, `${command.join(" ")}: ${result.stderr}`).toBe(2);
-        expect(result.stderr).toMatch(message);
-        expect(snapshot()).toEqual(before);
-      }
-    } finally {
-      write("flyte-task.config.ts", config);
+    for (const command of [["regenerate"], ["check"], ["field", "add", "extra:int"]]) {
+      const result = await flyteTask(...command);
+      expect(result.status, `${command.join(" ")}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(snapshot()).toEqual(before);
     }
   });
 
