@@ -1,4 +1,6 @@
 /** Rendering: which files each kind gets, who owns them, and output stable under its formatters. */
+import { extname } from "node:path";
+import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { formatFile } from "../../src/format.js";
 import { renderPlugin } from "../../src/render.js";
@@ -49,6 +51,22 @@ describe("rendering", () => {
   it("renders output its formatters leave as it is", async () => {
     for (const file of await renderPlugin(validateSchema(generic))) {
       expect(await formatFile(file.path, file.content), file.path).toBe(file.content);
+    }
+  });
+
+  // The YAML, JSON and Markdown templates are not formatted when a plugin is made: they must
+  // come out as prettier would write them, for every kind and example.
+  it.each([
+    ["generic", generic],
+    ["sql", { ...generic, kind: "sql" }],
+    ["sqlite example", { ...generic, name: "sqlite3", taskType: "sqlite3", kind: "sql", example: "sqlite" }],
+    ["no fields", { ...generic, fields: [] }],
+  ])("writes YAML, JSON and Markdown as prettier formats them (%s)", async (_name, raw) => {
+    const parsers: Readonly<Record<string, string>> = { ".yml": "yaml", ".json": "json", ".md": "markdown" };
+    const files = (await renderPlugin(validateSchema(raw as RawSchema))).filter((file) => parsers[extname(file.path)] !== undefined);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const file of files) {
+      expect(await prettier.format(file.content, { parser: parsers[extname(file.path)]! }), file.path).toBe(file.content);
     }
   });
 
