@@ -93,17 +93,24 @@ function timeOnce(spec) {
 
 /** Peak resident set size of one child process, in MB. */
 async function peakMemoryOnce(spec) {
-  return MEMORY_METHOD.startsWith("/usr/bin/time") ? peakByTime(spec) : peakByPolling(spec);
+  return MEMORY_METHOD.startsWith("/usr/bin/time") ? byTime(spec).peakMB : peakByPolling(spec);
 }
 
-function peakByTime(spec) {
-  // -o keeps the figure out of the child's own stderr.
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), "flyte-bench-time-")), "maxrss");
+/** CPU time (user + system, the child and its own children) of one child process, in milliseconds. */
+function cpuOnce(spec) {
+  if (!existsSync("/usr/bin/time")) throw new Error("CPU time needs /usr/bin/time (apt-get install time)");
+  return byTime(spec).cpuMs;
+}
+
+/** One run under /usr/bin/time: peak memory and CPU time. */
+function byTime(spec) {
+  // -o keeps the figures out of the child's own stderr.
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), "flyte-bench-time-")), "usage");
   try {
-    const wrapped = { ...spec, cmd: "/usr/bin/time", args: ["-f", "%M", "-o", out, spec.cmd, ...spec.args] };
+    const wrapped = { ...spec, cmd: "/usr/bin/time", args: ["-f", "%M %U %S", "-o", out, spec.cmd, ...spec.args] };
     assertSucceeded(spawnSync(wrapped.cmd, wrapped.args, spawnOptions(spec.cwd)), spec);
-    const kilobytes = Number(readFileSync(out, "utf8").trim().split("\n").at(-1));
-    return (kilobytes * 1024) / MB;
+    const [kilobytes, user, system] = readFileSync(out, "utf8").trim().split("\n").at(-1).split(" ").map(Number);
+    return { peakMB: (kilobytes * 1024) / MB, cpuMs: (user + system) * 1000 };
   } finally {
     rmSync(path.dirname(out), { recursive: true, force: true });
   }
@@ -157,7 +164,7 @@ async function sampleOnce(c) {
   const ctx = c.prepare ? c.prepare() : {};
   try {
     const spec = c.command(ctx);
-    const value = c.metric === "memory" ? await peakMemoryOnce(spec) : timeOnce(spec);
+    const value = c.metric === "memory" ? await peakMemoryOnce(spec) : c.metric === "cpu" ? cpuOnce(spec) : timeOnce(spec);
     c.verify?.(ctx);
     return value;
   } finally {
@@ -243,6 +250,71 @@ function binOf(packageDir, name) {
   return { script: path.join(packageDir, bin), version: manifest.version };
 }
 
+/**
+ * copier, the scaffolder a Python plugin author would reach for, installed once into
+ * .cache/bench-venv, and a copier template of the very files create-flyte-task writes for the
+ * same answers: the tool's own output, each file a Jinja template in which the plugin's name
+ * and the names derived from it are variables. null (and copier rows left out) when pip fails.
+ */
+function ensureCopier() {
+  const venv = path.join(ROOT, ".cache", "bench-venv");
+  const bin = path.join(venv, "bin", "copier");
+  try {
+    if (FLAGS.has("--refresh-peers") || !existsSync(bin)) {
+      progress("installing copier into .cache/bench-venv");
+      run({ cmd: process.env.PYTHON ?? "python3", args: ["-m", "venv", venv], cwd: ROOT });
+      run({ cmd: path.join(venv, "bin", "python"), args: ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "copier"], cwd: ROOT });
+    }
+    const version = run({ cmd: bin, args: ["--version"], cwd: WORK }).trim().split(/\s+/).at(-1);
+    return { bin, version, template: copierTemplate() };
+  } catch (error) {
+    progress(`copier unavailable, its rows are left out: ${error.message.split("\n")[0]}`);
+    return null;
+  }
+}
+
+/** Jinja text for a file of the plugin: literal runs kept raw, the plugin's names as variables. */
+function jinjaOf(text) {
+  const names = [["bench-plugin", "{{ name }}"], ["bench_plugin", "{{ module }}"], ["BenchPlugin", "{{ class_prefix }}"]];
+  const pattern = new RegExp(names.map(([literal]) => literal).join("|"), "g");
+  const parts = text.split(pattern);
+  const found = text.match(pattern) ?? [];
+  const raw = (part) => (part === "" ? "" : `{% raw %}${part}{% endraw %}`);
+  return parts.map((part, i) => raw(part) + (i < found.length ? names.find(([literal]) => literal === found[i])[1] : "")).join("");
+}
+
+function copierTemplate() {
+  const source = freshFolder("copier-source");
+  run(scaffoldSpec(source, "bench-plugin", SCAFFOLD_FIELDS));
+  const plugin = path.join(source, "bench-plugin");
+  const template = freshFolder("copier-template");
+  writeFileSync(
+    path.join(template, "copier.yml"),
+    [
+      "name:",
+      "  type: str",
+      "  default: bench-plugin",
+      "module:",
+      "  type: str",
+      "  default: \"{{ name | replace('-', '_') }}\"",
+      "  when: false",
+      "class_prefix:",
+      "  type: str",
+      "  default: \"{{ name.split('-') | map('capitalize') | join('') }}\"",
+      "  when: false",
+      "_templates_suffix: .jinja",
+      "",
+    ].join("\n"),
+  );
+  for (const entry of readdirSync(plugin, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+    const relative = path.relative(plugin, path.join(entry.parentPath, entry.name));
+    const target = path.join(template, relative.replaceAll("bench_plugin", "{{ module }}") + ".jinja");
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, jinjaOf(readFileSync(path.join(plugin, relative), "utf8")));
+  }
+  return template;
+}
+
 // ---------------------------------------------------------------- sections
 
 async function startupCases(vite) {
@@ -263,12 +335,15 @@ async function startupCases(vite) {
   );
 }
 
-/** Both scaffolders write a relative directory inside an empty folder (create-vite needs it relative). */
-function scaffoldCase(vite) {
+/** The plugin every scaffolder writes: 4 fields, the size the copier template is made for. */
+const SCAFFOLD_FIELDS = 4;
+
+/** The scaffolders write a relative directory inside an empty folder (create-vite needs it relative). */
+function scaffoldCase(vite, copier) {
   const tool = {
-    label: "create-flyte-task, 10 fields, --yes --no-git",
+    label: `create-flyte-task, ${SCAFFOLD_FIELDS} fields, --yes --no-git`,
     prepare: () => ({ cwd: freshFolder("scaffold") }),
-    command: ({ cwd }) => scaffoldSpec(cwd, "bench-plugin", 10),
+    command: ({ cwd }) => scaffoldSpec(cwd, "bench-plugin", SCAFFOLD_FIELDS),
     verify: ({ cwd }) => assertExists(path.join(cwd, "bench-plugin", "flytekitplugins", "bench_plugin", "config.py")),
     cleanup: ({ cwd }) => removeFolder(cwd),
   };
@@ -279,18 +354,40 @@ function scaffoldCase(vite) {
     verify: ({ cwd }) => assertExists(path.join(cwd, "app", "package.json")),
     cleanup: ({ cwd }) => removeFolder(cwd),
   };
-  return { tool, peer };
+  const copierPeer = copier && {
+    label: `copier ${copier.version} copy --defaults, the same files (peer)`,
+    prepare: () => ({ cwd: freshFolder("copier") }),
+    command: ({ cwd }) => ({ cmd: copier.bin, args: ["copy", "--defaults", "--quiet", copier.template, "bench-plugin"], cwd }),
+    verify: ({ cwd }) => assertExists(path.join(cwd, "bench-plugin", "flytekitplugins", "bench_plugin", "config.py")),
+    cleanup: ({ cwd }) => removeFolder(cwd),
+  };
+  return { tool, peer, copierPeer };
 }
 
-async function scaffoldCases(vite) {
-  const { tool, peer } = scaffoldCase(vite);
-  return measureGroup(
+async function scaffoldCases(vite, copier) {
+  const { tool, peer, copierPeer } = scaffoldCase(vite, copier);
+  const time = await measureGroup(
     [
-      { ...tool, id: "scaffold.create", ratios: [{ to: "scaffold.vite", label: "create-vite" }], targets: [{ kind: "max", value: 600, text: "≤ 600 ms" }, { kind: "ratio", to: "scaffold.vite", value: 6, text: "≤ 6× create-vite" }] },
+      {
+        ...tool,
+        id: "scaffold.create",
+        ratios: [{ to: "scaffold.vite", label: "create-vite" }, { to: "scaffold.copier", label: "copier" }],
+        targets: [{ kind: "ratio", to: "scaffold.copier", value: 1, text: "≤ 1.0× copier" }, { kind: "ratio", to: "scaffold.vite", value: 5, text: "≤ 5× create-vite" }],
+      },
       { ...peer, id: "scaffold.vite" },
+      ...(copierPeer ? [{ ...copierPeer, id: "scaffold.copier" }] : []),
     ].map((c) => ({ ...c, group: "scaffold", unit: "ms", metric: "time" })),
     RUNS_SHORT,
   );
+  if (!copierPeer) return time;
+  const cpu = await measureGroup(
+    [
+      { ...tool, id: "cpu.create", label: `CPU: ${tool.label}`, ratios: [{ to: "cpu.copier", label: "copier" }], targets: [{ kind: "ratio", to: "cpu.copier", value: 1, text: "≤ copier's CPU" }] },
+      { ...copierPeer, id: "cpu.copier", label: `CPU: ${copierPeer.label}` },
+    ].map((c) => ({ ...c, group: "scaffold", unit: "ms", metric: "cpu" })),
+    RUNS_SHORT,
+  );
+  return [...time, ...cpu];
 }
 
 /**
@@ -365,15 +462,15 @@ function checkCase(n, dir) {
 /** Each family (no-op, one field added, check) runs its three sizes interleaved; 200 is compared with 5. */
 async function regenerateCases(fixtures) {
   const families = [
-    { make: noopRegenerateCase, prefix: "regenerate.noop", absolute: [{ kind: "max", value: 1000, text: "≤ 1000 ms" }] },
-    { make: addFieldRegenerateCase, prefix: "regenerate.add1", absolute: [] },
-    { make: checkCase, prefix: "check", absolute: [] },
+    { make: noopRegenerateCase, prefix: "regenerate.noop", absolute: [{ kind: "max", value: 1000, text: "≤ 1000 ms" }], scaling: 2 },
+    { make: addFieldRegenerateCase, prefix: "regenerate.add1", absolute: [], scaling: 1.5 },
+    { make: checkCase, prefix: "check", absolute: [], scaling: 2 },
   ];
   const results = [];
   for (const family of families) {
     const cases = [...fixtures].map(([n, dir]) => {
       const c = family.make(n, dir);
-      const vsSmallest = n === 200 ? { ratios: [{ to: `${family.prefix}.5`, label: "5 fields" }], scaling: [{ kind: "ratio", to: `${family.prefix}.5`, value: 2, text: "≤ 2× 5 fields" }] } : { ratios: [], scaling: [] };
+      const vsSmallest = n === 200 ? { ratios: [{ to: `${family.prefix}.5`, label: "5 fields" }], scaling: [{ kind: "ratio", to: `${family.prefix}.5`, value: family.scaling, text: `≤ ${family.scaling}× 5 fields` }] } : { ratios: [], scaling: [] };
       return { ...c, group: "regenerate", unit: "ms", metric: "time", ratios: vsSmallest.ratios, targets: [...family.absolute, ...vsSmallest.scaling] };
     });
     results.push(...(await measureGroup(cases, RUNS_LONG)));
@@ -381,14 +478,15 @@ async function regenerateCases(fixtures) {
   return results;
 }
 
-async function memoryCases(vite, fixtures) {
-  const { tool, peer } = scaffoldCase(vite);
+async function memoryCases(vite, copier, fixtures) {
+  const { tool, peer, copierPeer } = scaffoldCase(vite, copier);
   const dir200 = fixtures.get(200);
   const target = [{ kind: "max", value: 250, text: "≤ 250 MB" }];
   return measureGroup(
     [
-      { ...tool, id: "memory.scaffold", label: `peak RSS: ${tool.label}`, ratios: [{ to: "memory.vite", label: "create-vite" }], targets: target },
+      { ...tool, id: "memory.scaffold", label: `peak RSS: ${tool.label}`, ratios: [{ to: "memory.vite", label: "create-vite" }, { to: "memory.copier", label: "copier" }], targets: [{ kind: "max", value: 120, text: "≤ 120 MB" }] },
       { ...peer, id: "memory.vite", label: `peak RSS: ${peer.label}` },
+      ...(copierPeer ? [{ ...copierPeer, id: "memory.copier", label: `peak RSS: ${copierPeer.label}` }] : []),
       { ...noopRegenerateCase(200, dir200), id: "memory.regenerate.noop.200", label: "peak RSS: regenerate, no-op, 200 fields", targets: target },
       { ...addFieldRegenerateCase(200, dir200), id: "memory.regenerate.add1.200", label: "peak RSS: regenerate, one field added, 200 fields", targets: target },
     ].map((c) => ({ ...c, group: "memory", unit: "MB", metric: "memory" })),
@@ -585,6 +683,7 @@ function notes(meta) {
   return [
     `Machine: ${meta.cpus}× ${meta.cpuModel}, ${meta.os}, Node ${meta.node}, npm ${meta.npm}.`,
     `Tool ${meta.versions["create-flyte-task"]} at ${meta.commit}${meta.dirty ? " (uncommitted changes)" : ""}; create-vite ${meta.versions["create-vite"]}` +
+      (meta.versions.copier ? `, copier ${meta.versions.copier}` : "") +
       (meta.versions["generator-code"] ? `, generator-code ${meta.versions["generator-code"]}.` : "."),
     `Times are whole child processes (hrtime around spawnSync), medians after one warm-up; peak memory by ${meta.memoryMethod}; MB = 10^6 bytes.`,
     meta.quick
@@ -634,18 +733,19 @@ function writeResults(meta, rows) {
 async function main() {
   const meta = environment();
   const vite = ensureCreateVite();
-  meta.versions = { "create-flyte-task": JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version, "create-vite": vite.version };
+  const copier = ensureCopier();
+  meta.versions = { "create-flyte-task": JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version, "create-vite": vite.version, ...(copier ? { copier: copier.version } : {}) };
 
   const rows = [];
   progress("start-up");
   rows.push(...(await startupCases(vite)));
   progress("scaffold");
-  rows.push(...(await scaffoldCases(vite)));
+  rows.push(...(await scaffoldCases(vite, copier)));
   const fixtures = makeFixtures([5, 50, 200]);
   progress("regenerate and check");
   rows.push(...(await regenerateCases(fixtures)));
   progress(`memory (${MEMORY_METHOD})`);
-  rows.push(...(await memoryCases(vite, fixtures)));
+  rows.push(...(await memoryCases(vite, copier, fixtures)));
   if (!QUICK) {
     progress("footprint (npm pack, then npm install into empty folders)");
     rows.push(...(await footprintCases(meta.versions)));
