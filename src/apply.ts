@@ -93,9 +93,15 @@ export function applyChanges(root: string, changes: readonly FileChange[]): void
     for (const entry of entries) place(root, txn, entry);
   } catch (error) {
     if (committed) rollBack(root, txn);
-    rmSync(txn, { recursive: true, force: true });
+    removeTxn(txn);
     throw error;
   }
+  removeTxn(txn);
+}
+
+/** Removes a transaction folder, its journal last: until then a kill leaves it finishable. */
+function removeTxn(txn: string): void {
+  for (const name of ["new", "old", `${JOURNAL}.partial`]) rmSync(join(txn, name), { recursive: true, force: true });
   rmSync(txn, { recursive: true, force: true });
 }
 
@@ -204,7 +210,7 @@ export function recoverInterrupted(root: string): void {
   } else if (lstatIfExists(join(txn, JOURNAL)) !== null) {
     for (const entry of readJournal(txn, JOURNAL)) place(root, txn, entry);
   }
-  rmSync(txn, { recursive: true, force: true });
+  removeTxn(txn);
 }
 
 /** Undoes a committed change: renames the journal first, so that a kill mid-undo finishes the undo. */

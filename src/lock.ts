@@ -3,8 +3,8 @@
  * holding its pid; a second one stops at once. A lock whose process is gone (a kill) is taken
  * over.
  */
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from "node:fs";
-import { join } from "node:path";
+import { closeSync, linkSync, readdirSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from "node:fs";
+import { dirname, join } from "node:path";
 import { InputError } from "./errors.js";
 import { STATE_DIR } from "./state.js";
 
@@ -101,12 +101,25 @@ function takeOver(lock: string): void {
 export function acquireLock(root: string): () => void {
   const lock = join(stateDir(root), LOCK);
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (tryCreate(lock)) return () => release(lock);
+    if (tryCreate(lock)) {
+      removeLeftovers(dirname(lock));
+      return () => release(lock);
+    }
     const holder = readPid(lock);
     if (holder !== null && isAlive(holder)) throw new LockedError(holder);
     takeOver(lock);
   }
   throw new Error(`could not take ${STATE_DIR}/${LOCK}: it keeps changing`);
+}
+
+const LEFTOVER = /^lock\.(?:stale\.)?([0-9]+)$/;
+
+/** Removes the temporary lock files of killed runs (ours are named by pid). */
+function removeLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = LEFTOVER.exec(name)?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) unlinkSync(join(dir, name));
+  }
 }
 
 function release(lock: string): void {
