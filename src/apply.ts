@@ -65,9 +65,17 @@ function txnDir(root: string): string {
   return join(root, TXN_DIR);
 }
 
-/** Whether an interrupted change waits in `.flyte-task/txn` (only read). */
+/**
+ * Whether an interrupted change waits in `.flyte-task/txn`. Only reads, for `check` and dry
+ * runs; its journal is checked all the same, so a planted one is named as such (exit 2).
+ */
 export function hasPendingChange(root: string): boolean {
-  return lstatIfExists(join(root, TXN_DIR)) !== null;
+  if (lstatIfExists(join(root, TXN_DIR)) === null) return false;
+  const txn = txnDir(root);
+  for (const name of [ROLLBACK, JOURNAL]) {
+    if (lstatIfExists(join(txn, name)) !== null) readJournal(txn, name);
+  }
+  return true;
 }
 
 /** Writes every change under `root`. Throws after restoring every file when anything fails. */
@@ -202,7 +210,7 @@ function restore(root: string, txn: string, entry: JournalEntry): void {
  * rolls forward (or finishes an undo that had started); before it, it drops the staging.
  */
 export function recoverInterrupted(root: string): void {
-  if (!hasPendingChange(root)) return;
+  if (lstatIfExists(join(root, TXN_DIR)) === null) return;
   const txn = txnDir(root);
   if (!lstatIfExists(txn)?.isDirectory()) throw new InputError(`${TXN_DIR} is not a folder; remove it (it is no record of a change)`);
   if (lstatIfExists(join(txn, ROLLBACK)) !== null) {
