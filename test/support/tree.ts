@@ -36,7 +36,7 @@ export function copyPlugin(from: string, to: string): string {
 
 /** Adds a field to the config by hand, as a user would before `regenerate`. */
 export function addFieldByHand(text: string, line = 'retries: { type: "int", default: 3 },'): string {
-  return text.replace(/( *)fields: \{\n/, (match, indent: string) => `${match}${indent}  ${line}\n`);
+  return text.replace(/( *)fields: \{(\r?\n)/, (match, indent: string, eol: string) => `${match}${indent}  ${line}${eol}`);
 }
 
 export function flyteTask(cwd: string, ...args: string[]) {
