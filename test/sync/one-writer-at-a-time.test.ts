@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runBin } from "../support/cli.js";
 import { addFieldByHand, copyPlugin, flyteTask, hashTree, smallPlugin, tempDir } from "../support/tree.js";
 
 const PAIRS = 50;
@@ -58,6 +59,9 @@ describe("one writer at a time", () => {
         expect(run.status, args.join(" ")).toBe(1);
         expect(run.stderr).toBe(`error: another flyte-task (pid ${holder.pid}) is changing this plugin; run this again when it has finished\n`);
       }
+      const create = await runBin("create-flyte-task", ["held", "--yes", "--no-git", "--force"], work);
+      expect(create.status, "create --force into the plugin").toBe(1);
+      expect(create.stderr).toContain(`another flyte-task (pid ${holder.pid}) is changing this plugin`);
       expect((await flyteTask(plugin, "check")).status).toBe(1); // out of sync, but it reads
       expect(hashTree(plugin)).toEqual(before);
     } finally {
