@@ -57,7 +57,7 @@ describe("one writer at a time", () => {
       for (const args of [["regenerate"], ["field", "add", "timeout:float=1.5"], ["field", "remove", "uri"]]) {
         const run = await flyteTask(plugin, ...args);
         expect(run.status, args.join(" ")).toBe(1);
-        expect(run.stderr).toBe(`error: another flyte-task (pid ${holder.pid}) is changing this plugin; run this again when it has finished\n`);
+        expect(run.stderr).toBe(`error: another flyte-task (pid ${holder.pid}) is changing this plugin; run this again when it has finished (if pid ${holder.pid} is not flyte-task, remove .flyte-task/lock)\n`);
       }
       const create = await runBin("create-flyte-task", ["held", "--yes", "--no-git", "--force"], work);
       expect(create.status, "create --force into the plugin").toBe(1);
