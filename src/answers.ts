@@ -23,6 +23,7 @@ import {
   KINDS,
   parseDefaultText,
   parseFieldSpec,
+  parseFieldType,
   parseOutput,
   validateSchema,
   type Example,
@@ -279,20 +280,24 @@ async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Pr
     }),
   });
   const type = checkFieldType(await askOne(ask, { type: "select", name: "fieldType", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
+  const choices =
+    type === "choice"
+      ? parseFieldType(`choice(${await askOne(ask, { type: "input", name: "fieldChoices", message: "Choices (a|b|c):", validate: validator((input) => parseFieldType(`choice(${input})`, [], name)) })})`, [], name).choices
+      : undefined;
   const defaultText = await askOne(ask, {
     type: "input",
     name: "fieldDefault",
     message: "Default (empty: required; none: optional):",
     default: "",
-    validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name)),
+    validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name, choices)),
   });
   const description = await askOne(ask, { type: "input", name: "fieldDescription", message: "Description:", default: "" });
-  const field: RawField = { name, type, description };
+  const field: RawField = { name, type, description, ...(choices === undefined ? {} : { choices }) };
   return defaultText === "" ? field : { ...field, default: parseDefaultText(defaultText, type, name) };
 }
 
-function checkDefault(value: PyValue | null, type: FieldType, name: string): void {
-  if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"]);
+function checkDefault(value: PyValue | null, type: FieldType, name: string, choices?: readonly string[]): void {
+  if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"], choices);
 }
 
 export const QUESTIONS = [askForDirectory, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;

@@ -12,7 +12,7 @@ import type { FieldEdit } from "./config-file.js";
 import type { CreateOptions } from "./create.js";
 import { ConfigError, InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
-import { checkFieldType, EXAMPLES, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
+import { EXAMPLES, parseFieldType, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
 import { checkTarget } from "./target.js";
 
 const EXIT_OK = 0;
@@ -255,7 +255,7 @@ function fieldEdit(args: readonly string[], description: string | undefined, def
       return { op, from: first, to: second };
     case "retype":
       if (first === undefined || second === undefined) throw usage("retype <name> <type> [--default <value>]");
-      return { op, name: first, type: second, ...(defaultText === undefined ? {} : { default: parseDefaultText(defaultText, checkFieldType(second, [], `field "${first}"`), first) }) };
+      return { op, name: first, type: second, ...(defaultText === undefined ? {} : { default: parseDefaultText(defaultText, parseFieldType(second, [], `field "${first}"`).type, first) }) };
     default:
       throw new InputError(`unknown field command "${op ?? ""}": use add, remove, rename or retype`);
   }
