@@ -476,9 +476,11 @@ export function parseDefaultText(text: string, type: FieldType, fieldName: strin
   if (/^(none|null)$/i.test(trimmed)) return null;
   if ((type === "str" || type === "choice") && !/^["']/.test(trimmed)) return type === "choice" ? trimmed : text;
   try {
+    // A json default is JSON text, where null may sit anywhere.
+    if (type === "json") return JSON.parse(trimmed) as PyValue;
     return parseLiteral(trimmed);
   } catch (error) {
-    const reason = error instanceof LiteralSyntaxError ? ` (${error.message})` : "";
+    const reason = error instanceof LiteralSyntaxError || error instanceof SyntaxError ? ` (${error.message})` : "";
     throw new SchemaError(`default of field "${fieldName}": ${show(text)} is not a valid ${type}${reason}`, ["fields", fieldName, "default"]);
   }
 }
