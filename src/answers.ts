@@ -41,7 +41,8 @@ export interface Answers {
   kind?: string;
   taskType?: string;
   image?: string;
-  output?: string;
+  /** `name:type`, one or several (--output is repeatable). */
+  output?: string | string[];
   example?: string;
   fields?: RawField[];
 }
@@ -74,7 +75,9 @@ export function readAnswersFile(path: string): Answers {
   }
   const answers = data as Record<string, unknown>;
   for (const key of ["directory", "name", "kind", "taskType", "image", "output", "example"]) {
-    if (answers[key] !== undefined && typeof answers[key] !== "string") {
+    const value = answers[key];
+    const isText = typeof value === "string" || (key === "output" && Array.isArray(value) && value.every((item) => typeof item === "string"));
+    if (value !== undefined && !isText) {
       throw new InputError(`answers file "${path}": "${key}" must be a string`);
     }
   }
@@ -154,7 +157,7 @@ export function rawSchemaOf(answers: Answers): RawSchema {
     kind: answers.kind,
     taskType: answers.taskType,
     image: answers.image,
-    output: answers.output === undefined ? undefined : parseOutput(answers.output),
+    output: answers.output === undefined ? undefined : [answers.output].flat().flatMap((spec) => spec.trim().split(/\s+/)).map(parseOutput),
     fields: answers.fields,
     example: answers.example,
   };
@@ -245,15 +248,14 @@ export async function askForOutput(ask: Ask, answers: Answers): Promise<void> {
   answers.output = await askOne(ask, {
     type: "input",
     name: "output",
-    message: "The task's output (name:type):",
+    message: "The task's outputs (name:type, several separated by spaces):",
     default: `${DEFAULT_OUTPUT.name}:${DEFAULT_OUTPUT.type}`,
     validate: validator((input) => validateOutput(input, answers)),
   });
 }
 
 function validateOutput(input: string, answers: Answers): void {
-  const output = parseOutput(input);
-  validateSchema({ name: answers.name, kind: "generic", taskType: "x", image: "x", output });
+  validateSchema({ name: answers.name, kind: "generic", taskType: "x", image: "x", output: input.trim().split(/\s+/).map(parseOutput) });
 }
 
 /** Asks for fields in a loop until the user says no more. */

@@ -42,7 +42,7 @@ export const CREATE_FLAGS = {
   image: { type: "string" },
   field: { type: "string", multiple: true },
   description: { type: "string", multiple: true },
-  output: { type: "string" },
+  output: { type: "string", multiple: true },
   example: { type: "string" },
   yes: { type: "boolean", short: "y" },
   answers: { type: "string" },
@@ -67,7 +67,9 @@ Flags:
   --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
                            types: ${FIELD_TYPES.join(", ")}
   --description <n=text>   a field's description, repeatable
-  --output <name:type>     the generic task's single output, of type str, int, float or bool
+  --output <name:type>     a generic task's output, repeatable: str, int, float, bool, datetime,
+                           timedelta, list[...], dict[str,...], file, directory, dataframe,
+                           structured-dataset
                            (default: result:str)
   --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
   --answers <file.json>    read answers from a JSON file (flags win)

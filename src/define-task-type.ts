@@ -4,9 +4,9 @@
  * schema. The types derive from the schema module's own tables, so the editor and the tool's
  * validation cannot disagree on what a field type accepts.
  */
-import type { Example, FieldType, Kind, OutputDef, ValueOf } from "./schema.js";
+import type { Example, FieldType, Kind, OutputDef, OutputType, ValueOf } from "./schema.js";
 
-export type { Example, FieldType, Kind } from "./schema.js";
+export type { Example, FieldType, Kind, OutputType } from "./schema.js";
 export type FieldValue<T extends FieldType> = ValueOf<T>;
 
 /**
@@ -28,7 +28,12 @@ export interface TaskTypeConfig {
   image: string;
   /** The prefix of the generated classes, e.g. `SQLAlchemy` for `SQLAlchemyConfig`; derived from the name by default. */
   classPrefix?: string;
-  /** The generic kind's output (default `result: str`); the sql kind always returns `results`. */
+  /**
+   * The generic kind's outputs by name, in order (default `result: str`), e.g.
+   * `{ rows: { type: "int" }, report: { type: "file" } }`. The sql kind returns `results`.
+   */
+  outputs?: Record<string, { type: OutputType }>;
+  /** One output, as plugins made by version 0.1 write it; `outputs` replaces it. */
   output?: { name: string; type: OutputDef["type"] };
   example?: Example;
   /** The config fields that `get_custom` serializes, in order. */

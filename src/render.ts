@@ -73,7 +73,17 @@ export interface RenderContext {
   /** Required fields first: dataclasses need non-default fields before defaulted ones. */
   readonly dataclassFields: readonly FieldContext[];
   readonly requiredFields: readonly FieldContext[];
-  readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
+  /** The generic kind's outputs, in order; empty for the sql kind. */
+  readonly outputs: readonly OutputContext[];
+  readonly outputImports: ReturnType<typeof outputImports>;
+  readonly executorFlytekitImports: string;
+  readonly executorConfigImports: string;
+  readonly executorDatetimeImports: string;
+  readonly fixturesFlytekitImports: string;
+  /** What config.py of the generic kind imports from flytekit. */
+  readonly configFlytekitImports: string;
+  /** The sql kind's one output, when output_schema_type is not None. */
+  readonly sqlOutputName: string;
   /** A config built from sample values of the required fields, as Python source. */
   readonly configExample: string;
   readonly readers: ReadersUsed;
@@ -253,16 +263,65 @@ function readersUsed(fields: readonly FieldContext[]): ReadersUsed {
   };
 }
 
-/**
- * The executor stub's return value for each output type, built from `summary`, a JSON string
- * of the config and the inputs: a placeholder the user replaces with the real work.
- */
-const PLACEHOLDERS: Readonly<Record<OutputDef["type"], string>> = {
-  str: "summary",
-  int: "len(summary)",
-  float: "float(len(summary))",
-  bool: "bool(summary)",
+const ITEM_OUTPUTS: Readonly<Record<string, { readonly annotation: string; readonly placeholder: string }>> = {
+  str: { annotation: "str", placeholder: "summary" },
+  int: { annotation: "int", placeholder: "len(summary)" },
+  float: { annotation: "float", placeholder: "len(summary) / 2" },
+  bool: { annotation: "bool", placeholder: "bool(summary)" },
+  datetime: { annotation: "datetime", placeholder: "datetime.fromtimestamp(len(summary), tz=timezone.utc)" },
+  timedelta: { annotation: "timedelta", placeholder: "timedelta(seconds=len(summary))" },
 };
+
+/**
+ * Each output type's Python annotation, and the executor stub's value for it, built from
+ * `summary` (a JSON string of the config and the inputs) and `summary_file` (that text in a
+ * file): a placeholder the user replaces with the real work.
+ */
+function outputContext(output: OutputDef): OutputContext {
+  const list = /^list\[(\w+)\]$/.exec(output.type);
+  const dict = /^dict\[str,(\w+)\]$/.exec(output.type);
+  const item = ITEM_OUTPUTS[list?.[1] ?? dict?.[1] ?? output.type];
+  const other: Record<string, { annotation: string; placeholder: string }> = {
+    file: { annotation: "FlyteFile", placeholder: "FlyteFile(str(summary_file))" },
+    directory: { annotation: "FlyteDirectory", placeholder: "FlyteDirectory(str(summary_file.parent))" },
+    // A string: pandas loads when a task is defined, not when the plugin is imported.
+    dataframe: { annotation: '"pd.DataFrame"', placeholder: 'pd.DataFrame({"summary": [summary]})' },
+    "structured-dataset": { annotation: "StructuredDataset", placeholder: 'StructuredDataset(dataframe=pd.DataFrame({"summary": [summary]}))' },
+  };
+  const typed =
+    item === undefined
+      ? other[output.type]!
+      : list
+        ? { annotation: `list[${item.annotation}]`, placeholder: `[${item.placeholder}, ${item.placeholder}]` }
+        : dict
+          ? { annotation: `dict[str, ${item.annotation}]`, placeholder: `{"summary": ${item.placeholder}}` }
+          : item;
+  return { name: output.name, type: output.type, ...typed };
+}
+
+export interface OutputContext {
+  readonly name: string;
+  readonly type: string;
+  /** The Python annotation in the outputs NamedTuple. */
+  readonly annotation: string;
+  /** The executor stub's value of this output, as Python source. */
+  readonly placeholder: string;
+}
+
+/** Which names config.py and the executor import for the outputs. */
+function outputImports(outputs: readonly OutputContext[]) {
+  const uses = (pattern: RegExp) => outputs.some((output) => pattern.test(output.type));
+  return {
+    datetime: uses(/datetime/),
+    timedelta: uses(/timedelta/),
+    file: uses(/^file$/),
+    directory: uses(/^directory$/),
+    summaryFile: uses(/^(file|directory)$/),
+    pandas: uses(/^(dataframe|structured-dataset)$/),
+    dataframe: uses(/^dataframe$/),
+    structuredDataset: uses(/^structured-dataset$/),
+  };
+}
 
 function isFloatType(type: FieldType): boolean {
   return type === "float" || type.endsWith("float]");
@@ -361,7 +420,7 @@ function fieldContext(field: FieldDef): FieldContext {
 
 export function buildContext(schema: TaskSchema): RenderContext {
   const fields = schema.fields.map(fieldContext);
-  const output = schema.output;
+  const outputs = schema.outputs.map(outputContext);
   const plugin = deriveNames(schema.name, schema.classPrefix);
   const secretParts = fields.flatMap((field) => {
     if (field.isSecret) return [`self.${field.name}`];
@@ -376,9 +435,36 @@ export function buildContext(schema: TaskSchema): RenderContext {
     fields,
     dataclassFields: [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)],
     requiredFields: fields.filter((f) => f.required),
-    output: output
-      ? { name: output.name, annotation: output.type, placeholder: PLACEHOLDERS[output.type] }
-      : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
+    outputs,
+    outputImports: outputImports(outputs),
+    configFlytekitImports: sortImportNames([
+      "FlyteContextManager",
+      ...(readersUsed(fields).secret ? ["Secret", "current_context"] : []),
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+      ...(outputImports(outputs).dataframe ? ["lazy_module"] : []),
+    ]).join(", "),
+    executorFlytekitImports: sortImportNames([
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+      ...(outputImports(outputs).summaryFile ? ["current_context"] : []),
+      ...(outputImports(outputs).pandas ? ["lazy_module"] : []),
+    ]).join(", "),
+    fixturesFlytekitImports: sortImportNames([
+      "FlyteContextManager",
+      ...(secretParts.length > 0 ? ["Secret"] : []),
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+    ]).join(", "),
+    executorDatetimeImports: [
+      ...(outputImports(outputs).datetime ? ["datetime"] : []),
+      ...(outputImports(outputs).timedelta ? ["timedelta"] : []),
+      ...(outputImports(outputs).datetime ? ["timezone"] : []),
+    ].join(", "),
+    executorConfigImports: sortImportNames([
+      plugin.configClass,
+      `${plugin.classPrefix}Outputs`,
+      "to_literal_map",
+      ...(secretParts.length > 0 ? ["secret_value"] : []),
+    ]).join(", "),
+    sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
     readers: readersUsed(fields),
     secrets:
@@ -394,7 +480,10 @@ export function buildContext(schema: TaskSchema): RenderContext {
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
     usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
     // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
-    pythonDependencies: [`flytekit${versions.flytekitRange}`, ...(schema.kind === "sql" ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : [])],
+    pythonDependencies: [
+      `flytekit${versions.flytekitRange}`,
+      ...(schema.kind === "sql" || outputImports(outputs).pandas ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : []),
+    ],
     versions,
   };
 }

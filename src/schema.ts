@@ -99,24 +99,41 @@ export interface FieldDef {
 }
 
 /**
- * Types a task's output may have. Lists and dicts are left out on purpose: flytekit's shim
- * converts what an executor returns by its runtime type (`type(value)`), so a returned list
- * reaches the type engine as a bare `list` and fails to convert.
+ * Types a task's output may have, and the Python type each stands for. The generated executor
+ * returns a `LiteralMap` converted by the template's declared interface (not by the runtime
+ * type of each value, as flytekit's shim would), so lists, dicts, files and tables work too.
  */
-export const OUTPUT_TYPES = ["str", "int", "float", "bool"] as const satisfies readonly FieldType[];
+const OUTPUT_ITEM_TYPES = ["str", "int", "float", "bool", "datetime", "timedelta"] as const;
+type OutputItemType = (typeof OUTPUT_ITEM_TYPES)[number];
+export type OutputType = OutputItemType | `list[${OutputItemType}]` | `dict[str,${OutputItemType}]` | "file" | "directory" | "dataframe" | "structured-dataset";
+export const OUTPUT_TYPES: readonly OutputType[] = [
+  ...OUTPUT_ITEM_TYPES,
+  ...OUTPUT_ITEM_TYPES.map((type) => `list[${type}]` as const),
+  ...OUTPUT_ITEM_TYPES.map((type) => `dict[str,${type}]` as const),
+  "file",
+  "directory",
+  "dataframe",
+  "structured-dataset",
+];
 
 export interface OutputDef {
   readonly name: string;
-  readonly type: (typeof OUTPUT_TYPES)[number];
+  readonly type: OutputType;
 }
+
+/**
+ * Output names that a NamedTuple of outputs cannot take, or that would shadow a tuple method
+ * (`outputs.count`); names starting with `_` are refused for every identifier.
+ */
+const RESERVED_OUTPUT_NAMES: ReadonlySet<string> = new Set(["count", "index"]);
 
 export interface TaskSchema {
   readonly name: string;
   readonly kind: Kind;
   readonly taskType: string;
   readonly image: string;
-  /** The generic kind's single output; the sql kind always returns `results` (a FlyteSchema). */
-  readonly output: OutputDef | null;
+  /** The generic kind's named outputs, in order; empty for the sql kind, which returns `results` (a FlyteSchema) or nothing. */
+  readonly outputs: readonly OutputDef[];
   readonly fields: readonly FieldDef[];
   readonly example: Example | null;
   /** The prefix of the generated classes (`SQLAlchemy` -> `SQLAlchemyConfig`); derived from the name when absent. */
@@ -151,7 +168,10 @@ export interface RawSchema {
   kind?: unknown;
   taskType?: unknown;
   image?: unknown;
+  /** A `{ name, type }` (one output, as plugins made by 0.1 write it) or a list of them. */
   output?: unknown;
+  /** Output name to `{ type }`, as flyte-task.config.ts writes them. */
+  outputs?: unknown;
   fields?: readonly RawField[];
   example?: unknown;
   classPrefix?: unknown;
@@ -397,23 +417,42 @@ function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
   return { ...base, default: check(raw.default, "default") };
 }
 
-function checkOutput(raw: unknown, kind: Kind): OutputDef | null {
+function checkOutputs(raw: RawSchema, kind: Kind): OutputDef[] {
+  const given = raw.outputs ?? raw.output;
   if (kind === "sql") {
-    if (raw !== undefined && raw !== null) {
-      throw new SchemaError(`output is fixed for the sql kind: it is always "${SQL_OUTPUT_NAME}" (a FlyteSchema or output_schema_type)`, ["output"]);
+    if (given !== undefined && given !== null) {
+      throw new SchemaError(`outputs are fixed for the sql kind: "${SQL_OUTPUT_NAME}" (a FlyteSchema or output_schema_type), or none with output_schema_type=None`, [raw.outputs === undefined ? "output" : "outputs"]);
     }
-    return null;
+    return [];
   }
-  if (raw === undefined || raw === null) return DEFAULT_OUTPUT;
-  if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, ["output"]);
-  const name = checkIdentifier(raw.name, "output name", ["output", "name"]);
-  if (!(OUTPUT_TYPES as readonly unknown[]).includes(raw.type)) {
-    throw new SchemaError(
-      `output "${name}" has type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")} (flytekit's shim executor cannot return lists or dicts)`,
-      ["output", "type"],
-    );
+  if (raw.outputs !== undefined && raw.output !== undefined) throw new SchemaError(`write either "outputs" or the older "output", not both`, ["output"]);
+  if (given === undefined || given === null) return [DEFAULT_OUTPUT];
+  let list: { raw: unknown; path: SchemaPath }[];
+  if (raw.outputs !== undefined) {
+    if (!isPlainObject(given)) throw new SchemaError(`outputs ${show(given)} must be an object of output name to { type }`, ["outputs"]);
+    list = Object.entries(given).map(([name, spec]) => ({ raw: isPlainObject(spec) ? { name, ...spec } : spec, path: ["outputs", name] }));
+  } else {
+    list = (Array.isArray(given) ? given : [given]).map((item, index) => ({ raw: item, path: Array.isArray(given) ? ["output", index] : ["output"] }));
   }
-  return { name, type: raw.type as OutputDef["type"] };
+  if (list.length === 0) throw new SchemaError("a generic task needs at least one output", ["outputs"]);
+  const seen = new Set<string>();
+  return list.map(({ raw: item, path }) => {
+    const output = checkOutput(item, path);
+    if (seen.has(output.name)) throw new SchemaError(`output "${output.name}" is defined twice: output names must be unique`, path);
+    seen.add(output.name);
+    return output;
+  });
+}
+
+function checkOutput(raw: unknown, path: SchemaPath): OutputDef {
+  if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, path);
+  const name = checkIdentifier(raw.name, "output name", [...path, "name"]);
+  if (RESERVED_OUTPUT_NAMES.has(name)) throw new SchemaError(`output name "${name}" is reserved: the outputs are a NamedTuple, whose ${name}() it would hide`, [...path, "name"]);
+  const type = typeof raw.type === "string" ? raw.type.replace(/\s+/g, "") : raw.type;
+  if (!(OUTPUT_TYPES as readonly unknown[]).includes(type)) {
+    throw new SchemaError(`output "${name}" has unknown type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")}`, [...path, "type"]);
+  }
+  return { name, type: type as OutputType };
 }
 
 /** Validates loose input into the schema model; the first broken rule throws a SchemaError. */
@@ -422,7 +461,7 @@ export function validateSchema(raw: RawSchema): TaskSchema {
   const kind = checkKind(raw.kind ?? "generic");
   const taskType = checkTaskType(raw.taskType);
   const image = checkImage(raw.image);
-  const output = checkOutput(raw.output, kind);
+  const outputs = checkOutputs(raw, kind);
   const example = checkExample(raw.example);
   if (example === "sqlite" && kind !== "sql") {
     throw new SchemaError(`example "sqlite" needs kind "sql", not "${kind}"`, ["kind"]);
@@ -436,7 +475,7 @@ export function validateSchema(raw: RawSchema): TaskSchema {
     fields.push(field);
   });
   const classPrefix = checkClassPrefix(raw.classPrefix);
-  return { name, kind, taskType, image, output, fields, example, ...(classPrefix === undefined ? {} : { classPrefix }) };
+  return { name, kind, taskType, image, outputs, fields, example, ...(classPrefix === undefined ? {} : { classPrefix }) };
 }
 
 const CLASS_PREFIX_PATTERN = /^[A-Z][A-Za-z0-9]*$/;

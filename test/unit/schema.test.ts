@@ -116,9 +116,30 @@ describe("fields", () => {
   });
 });
 
-describe("output", () => {
-  it("refuses list and dict outputs, which flytekit's shim executor cannot return", () => {
-    expect(errorOf({ ...base, output: { name: "rows", type: "list[str]" } })).toContain("must be one of str, int, float, bool");
+describe("outputs", () => {
+  it("reads the older single output, a list of outputs and the config's outputs object alike", () => {
+    const expected = [{ name: "rows", type: "list[int]" }];
+    expect(validateSchema({ ...base, output: { name: "rows", type: "list[int]" } }).outputs).toEqual(expected);
+    expect(validateSchema({ ...base, output: [{ name: "rows", type: "list[ int ]" }] }).outputs).toEqual(expected);
+    expect(validateSchema({ ...base, outputs: { rows: { type: "list[int]" } } }).outputs).toEqual(expected);
+    expect(validateSchema(base).outputs).toEqual([{ name: "result", type: "str" }]);
+  });
+
+  it("takes every type flytekit carries, several of them", () => {
+    const types = ["str", "int", "float", "bool", "datetime", "timedelta", "list[int]", "dict[str,float]", "file", "directory", "dataframe", "structured-dataset"];
+    const outputs = Object.fromEntries(types.map((type, index) => [`out${index}`, { type }]));
+    expect(validateSchema({ ...base, outputs }).outputs.map((output) => output.type)).toEqual(types);
+  });
+
+  it.each([
+    [{ outputs: { count: { type: "int" } } }, "is reserved"],
+    [{ outputs: { _rows: { type: "int" } } }, 'must not start with "_"'],
+    [{ outputs: { rows: { type: "list[list[int]]" } } }, "has unknown type"],
+    [{ outputs: {} }, "at least one output"],
+    [{ output: [{ name: "a", type: "int" }, { name: "a", type: "str" }] }, "defined twice"],
+    [{ kind: "sql", outputs: { rows: { type: "int" } } }, "fixed for the sql kind"],
+  ])("refuses %j", (raw, message) => {
+    expect(errorOf({ ...base, ...raw })).toContain(message);
   });
 });
 
