@@ -41,6 +41,8 @@ export interface Answers {
   kind?: string;
   taskType?: string;
   image?: string;
+  /** The prefix of the generated classes (set by an example; derived from the name otherwise). */
+  classPrefix?: string;
   /** `name:type`, one or several (--output is repeatable). */
   output?: string | string[];
   example?: string;
@@ -109,6 +111,24 @@ const EXAMPLE_ANSWERS: Readonly<Record<Example, Answers>> = {
       { name: "compressed", type: "bool", default: false, description: "Whether the file is an archive (zip, tar.gz) holding the database." },
     ],
   },
+  // flytekitplugins-sqlalchemy re-created; "sqlalchemy" is the task type of that plugin.
+  sqlalchemy: {
+    name: "sqlalchemy-query",
+    kind: "sql",
+    taskType: "sqlalchemy_query",
+    classPrefix: "SQLAlchemy",
+    fields: [
+      { name: "uri", type: "str", example: "sqlite:///music.db", description: "SQLAlchemy database URL, e.g. postgresql://user@host/db (no password: put it in secret_connect_args)." },
+      { name: "connect_args", type: "json", default: null, example: { timeout: 5 }, description: "Keyword arguments for the database driver's connect(), as a JSON object." },
+      {
+        name: "secret_connect_args",
+        type: "dict[str,secret]",
+        default: null,
+        example: { isolation_level: { group: "music_db", key: "isolation_level" } },
+        description: "Driver connect() arguments whose values are Flyte secrets, e.g. a password.",
+      },
+    ],
+  },
 };
 
 export function withExample(answers: Answers): Answers {
@@ -160,6 +180,7 @@ export function rawSchemaOf(answers: Answers): RawSchema {
     output: answers.output === undefined ? undefined : [answers.output].flat().flatMap((spec) => spec.trim().split(/\s+/)).map(parseOutput),
     fields: answers.fields,
     example: answers.example,
+    classPrefix: answers.classPrefix,
   };
   return raw;
 }

@@ -102,6 +102,8 @@ export interface RenderContext {
   readonly firstIntField: string | null;
   /** Whether any dataclass default needs `field(default_factory=...)`. */
   readonly usesFieldFactory: boolean;
+  /** Test-only dependencies beyond pytest and ruff. */
+  readonly testDependencies: readonly string[];
   /** The plugin's Python dependencies, as pyproject.toml lists them. */
   readonly pythonDependencies: readonly string[];
   readonly versions: typeof versions;
@@ -470,7 +472,11 @@ export function buildContext(schema: TaskSchema): RenderContext {
     secrets:
       secretParts.length === 0
         ? null
-        : { list: `[${secretParts.join(", ")}]`, mayBeNone: fields.some((field) => field.isSecret && field.optional) },
+        : {
+            // One dict of secrets alone reads better as list(...values()).
+            list: secretParts.length === 1 && secretParts[0]!.startsWith("*") ? `list(${secretParts[0]!.slice(1)})` : `[${secretParts.join(", ")}]`,
+            mayBeNone: fields.some((field) => field.isSecret && field.optional),
+          },
     usesLiteral: fields.some((field) => field.isChoice),
     firstJsonField: fields.find((field) => field.isJson) ?? null,
     requiredJson: fields.some((field) => field.isJson && field.required),
@@ -483,7 +489,10 @@ export function buildContext(schema: TaskSchema): RenderContext {
     pythonDependencies: [
       `flytekit${versions.flytekitRange}`,
       ...(schema.kind === "sql" || outputImports(outputs).pandas ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : []),
+      ...(schema.example === "sqlalchemy" ? [`sqlalchemy${versions.sqlalchemy}`] : []),
     ],
+    // The parity tests compare with the upstream plugin.
+    testDependencies: schema.example === "sqlalchemy" ? [`flytekitplugins-sqlalchemy${versions.flytekitRange}`] : [],
     versions,
   };
 }

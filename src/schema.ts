@@ -83,7 +83,7 @@ export type ValueOf<T extends FieldType> = T extends OtherType
 export const KINDS = ["generic", "sql"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const EXAMPLES = ["sqlite"] as const;
+export const EXAMPLES = ["sqlite", "sqlalchemy"] as const;
 export type Example = (typeof EXAMPLES)[number];
 
 /** A custom config field. `default` absent: required; `null`: optional, defaulting to None. */
@@ -463,8 +463,8 @@ export function validateSchema(raw: RawSchema): TaskSchema {
   const image = checkImage(raw.image);
   const outputs = checkOutputs(raw, kind);
   const example = checkExample(raw.example);
-  if (example === "sqlite" && kind !== "sql") {
-    throw new SchemaError(`example "sqlite" needs kind "sql", not "${kind}"`, ["kind"]);
+  if (example !== null && kind !== "sql") {
+    throw new SchemaError(`example "${example}" needs kind "sql", not "${kind}"`, ["kind"]);
   }
   const fields: FieldDef[] = [];
   const seen = new Set<string>();
