@@ -3,8 +3,8 @@
  * unattended from the CLI or after the Yeoman generator's prompts: plan the files, apply them
  * all at once, then git, the optional install, and the next steps.
  */
-import { relative } from "node:path";
-import { applyChanges } from "./apply.js";
+import { dirname, relative, resolve } from "node:path";
+import { applyChanges, removeLeftStaging } from "./apply.js";
 import { initRepository, installAndTest } from "./exec.js";
 import { changeLines, planScaffold, visibleChanges } from "./plan.js";
 import type { TaskSchema } from "./schema.js";
@@ -30,6 +30,7 @@ export async function createPlugin(schema: TaskSchema, target: string, options: 
     for (const line of listed) log(`  ${line}`);
     return;
   }
+  for (const name of removeLeftStaging(dirname(resolve(target)))) log(`Removed ${name}, left by an interrupted create`);
   applyChanges(target, changes);
   for (const line of listed) log(`  ${line}`);
   log(`Created ${schema.name} in ${target}`);

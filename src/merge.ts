@@ -4,6 +4,7 @@
  * terminators, so a clean merge reproduces every byte the user wrote.
  */
 import { diff3Merge } from "node-diff3";
+import { normalize, restyle, styleOf } from "./line-endings.js";
 
 export interface MergeResult {
   readonly content: string;
@@ -29,7 +30,19 @@ function ensureNewline(lines: readonly string[]): string[] {
   return copy;
 }
 
+/**
+ * Merges on normalized text (LF, no BOM) and writes the result in the style of `ours`, so a
+ * file checked out in CRLF merges line by line as in LF.
+ */
 export function mergeThreeWay(ours: string, base: string, theirs: string, labels: MergeLabels): MergeResult {
+  if (ours === theirs || theirs === base) return { content: ours, conflicts: 0 };
+  const style = styleOf(ours);
+  const merged = mergeNormalized(normalize(ours), normalize(base), normalize(theirs), labels);
+  const content = restyle(merged.content, style);
+  return { content: merged.content === normalize(ours) ? ours : content, conflicts: merged.conflicts };
+}
+
+function mergeNormalized(ours: string, base: string, theirs: string, labels: MergeLabels): MergeResult {
   if (ours === theirs || theirs === base) return { content: ours, conflicts: 0 };
   if (ours === base) return { content: theirs, conflicts: 0 };
   const out: string[] = [];

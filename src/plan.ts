@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { unifiedDiff } from "./diff.js";
 import { readIfExists } from "./files.js";
+import { normalize, restyle, sameText, styleOf } from "./line-endings.js";
 import { mergeThreeWay } from "./merge.js";
 import { ownerOf, type Owner } from "./ownership.js";
 import { toolVersion } from "./paths.js";
@@ -143,8 +144,10 @@ export async function planRegenerate(
   return { ...plan, changes: withoutNoOps(plan.changes) };
 }
 
-function planToolFile({ path, next, disk, lastGenerated }: FileInputs, plan: RegeneratePlan): void {
-  const editedByHand = disk !== null && lastGenerated?.sha256 !== undefined && sha256(disk) !== lastGenerated.sha256 && disk !== next;
+function planToolFile({ path, next: rendered, disk, lastGenerated }: FileInputs, plan: RegeneratePlan): void {
+  // A checkout in CRLF (git's autocrlf) is no hand edit, and keeps its endings.
+  const next = rendered === null || disk === null ? rendered : restyle(rendered, styleOf(disk));
+  const editedByHand = disk !== null && lastGenerated?.sha256 !== undefined && sha256(normalize(disk)) !== lastGenerated.sha256 && !sameText(disk, next);
   if (editedByHand) plan.edited.push({ path, before: disk, after: next });
   if (next === null) {
     if (disk !== null && editedByHand) {
@@ -162,7 +165,7 @@ function planToolFile({ path, next, disk, lastGenerated }: FileInputs, plan: Reg
 function planUserFile({ path, next, disk, ours, lastGenerated, base }: FileInputs, plan: RegeneratePlan): void {
   if (next === null) {
     if (disk === null) return;
-    if (disk === base) {
+    if (sameText(disk, base)) {
       plan.changes.push({ path, before: disk, after: null });
       plan.reports.push({ path, outcome: "removed" });
     } else {

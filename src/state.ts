@@ -8,7 +8,7 @@
  * untrusted input: a path is used only when it is a plain relative path inside the plugin.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { InputError } from "./errors.js";
 import { readIfExists } from "./files.js";
@@ -56,6 +56,35 @@ export function isPluginPath(path: unknown): path is string {
   return segments[0] !== STATE_DIR && !segments.includes(".git");
 }
 
+/** Whether `path` is a file the tool writes: a plugin file, the manifest, or a base copy. */
+export function isWritablePath(path: unknown): path is string {
+  if (typeof path !== "string") return false;
+  if (path === MANIFEST_PATH) return true;
+  return path.startsWith(`${BASE_DIR}/`) ? isPluginPath(path.slice(BASE_DIR.length + 1)) : isPluginPath(path);
+}
+
+/**
+ * Throws unless every folder on the way from `root` to `path` is a real folder or absent: a
+ * symlink there (`.flyte-task/base` pointing elsewhere, say) would lead a read or a write out of
+ * the plugin. Called at each use, not once up front, since the tree changes under us.
+ */
+export function checkNoLinkedFolders(root: string, path: string, source: string): void {
+  const segments = path.split("/").slice(0, -1);
+  let dir = root;
+  for (const [index, segment] of segments.entries()) {
+    dir = join(dir, segment);
+    let stats;
+    try {
+      stats = lstatSync(dir);
+    } catch {
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      throw new InputError(`${source}: entry ${JSON.stringify(path)} goes through ${segments.slice(0, index + 1).join("/")}, a symlink; refusing to follow it out of the plugin`);
+    }
+  }
+}
+
 function stateError(file: string, rule: string): InputError {
   return new InputError(`${file}: ${rule}; restore it from git (git checkout -- ${STATE_DIR}) or regenerate from a clean checkout`);
 }
@@ -97,6 +126,7 @@ function checkManifest(data: unknown): Manifest {
 }
 
 export function readBase(root: string, path: string): string | null {
+  checkNoLinkedFolders(root, basePath(path), BASE_DIR);
   return readIfExists(join(root, basePath(path)));
 }
 

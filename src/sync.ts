@@ -5,11 +5,13 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { applyChanges, recoverInterrupted } from "./apply.js";
+import { applyChanges, hasPendingChange, pendingChangeError, recoverInterrupted } from "./apply.js";
 import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
+import { withLock } from "./lock.js";
 import { readIfExists } from "./files.js";
 import { formatTypeScriptRange } from "./format.js";
+import { normalize, restyle, styleOf } from "./line-endings.js";
 import { hasConflictMarkers } from "./merge.js";
 import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
@@ -65,7 +67,7 @@ function refuseHandEdits(plan: RegeneratePlan, options: SyncOptions): boolean {
 function unchangedSinceLastGeneration(root: string, configText: string, manifest = readManifest(root)): boolean {
   if (manifest?.inputs === undefined || manifest.version !== toolVersion()) return false;
   if (manifest.inputs.config !== sha256(configText) || manifest.inputs.templates !== templatesFingerprint()) return false;
-  return Object.entries(manifest.files).every(([path, entry]) => entry.owner !== "tool" || entry.sha256 === sha256(readIfExists(join(root, path)) ?? ""));
+  return Object.entries(manifest.files).every(([path, entry]) => entry.owner !== "tool" || entry.sha256 === sha256(normalize(readIfExists(join(root, path)) ?? "")));
 }
 
 /** Plans (and unless dry-run applies) a regenerate with extra changes, e.g. an edited config. */
@@ -95,8 +97,27 @@ async function sync(
   return 0;
 }
 
-export async function regenerate(root: string, options: SyncOptions): Promise<number> {
-  recoverInterrupted(root);
+/**
+ * Runs a command that may write: holding the lock, after finishing an interrupted change. A dry
+ * run only reads, so it takes no lock and stops at an interrupted change.
+ */
+async function writing(root: string, options: SyncOptions, work: () => Promise<number>): Promise<number> {
+  readConfigText(root);
+  if (options.dryRun) {
+    if (hasPendingChange(root)) throw pendingChangeError();
+    return work();
+  }
+  return withLock(root, async () => {
+    recoverInterrupted(root);
+    return work();
+  });
+}
+
+export function regenerate(root: string, options: SyncOptions): Promise<number> {
+  return writing(root, options, () => regenerateUnlocked(root, options));
+}
+
+async function regenerateUnlocked(root: string, options: SyncOptions): Promise<number> {
   const configText = readConfigText(root);
   if (unchangedSinceLastGeneration(root, configText)) {
     options.log(options.dryRun ? "Nothing to change." : "Already in sync.");
@@ -110,8 +131,11 @@ export async function regenerate(root: string, options: SyncOptions): Promise<nu
  * are left. Bookkeeping in `.flyte-task/` alone (a newer tool, its records) is no drift.
  */
 export async function check(root: string, options: SyncOptions): Promise<number> {
-  recoverInterrupted(root);
   const configText = readConfigText(root);
+  if (hasPendingChange(root)) {
+    options.error(`${pendingChangeError().message}.`);
+    return 1;
+  }
   const manifest = readManifest(root);
   const plan = unchangedSinceLastGeneration(root, configText, manifest)
     ? { changes: [] }
@@ -135,14 +159,18 @@ export async function check(root: string, options: SyncOptions): Promise<number>
 }
 
 /** Edits the config, then regenerates, all in one transaction. */
-export async function editFields(root: string, edit: FieldEdit, options: SyncOptions): Promise<number> {
-  recoverInterrupted(root);
+export function editFields(root: string, edit: FieldEdit, options: SyncOptions): Promise<number> {
+  return writing(root, options, () => editFieldsUnlocked(root, edit, options));
+}
+
+async function editFieldsUnlocked(root: string, edit: FieldEdit, options: SyncOptions): Promise<number> {
   const before = readConfigText(root);
   const { editConfig, parseConfig } = await configFile();
   const schemaBefore = parseConfig(before);
   checkEdit(schemaBefore, edit);
-  const edited = editConfig(before, edit);
-  const after = await formatTypeScriptRange(edited.text, edited.range);
+  // Edited as LF without a BOM, then written back in the file's own endings and BOM.
+  const edited = editConfig(normalize(before), edit);
+  const after = restyle(await formatTypeScriptRange(edited.text, edited.range), styleOf(before));
   const overrides = referencesFor(root, edit, options);
   return sync(root, after, options, [{ path: CONFIG_FILE, before, after }], overrides);
 }

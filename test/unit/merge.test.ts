@@ -34,4 +34,21 @@ describe("three-way merge", () => {
   it("keeps a missing final newline of the user's", () => {
     expect(mergeThreeWay("top\na\nb", "a\nb", "a\nb\nc", labels).content).toBe("top\na\nb\nc");
   });
+
+  it("merges a CRLF file line by line, as its LF twin, and writes CRLF throughout", () => {
+    const base = "1\n2\n3\n4\n5\n6\n";
+    const theirs = "1\n2\n3\n4\n5\nnew 6\n";
+    const ours = "1\r\nmine\r\n2\r\n3\r\n4\r\n5\r\n6\r\n";
+    expect(mergeThreeWay(ours, base, theirs, labels)).toEqual({ content: "1\r\nmine\r\n2\r\n3\r\n4\r\n5\r\nnew 6\r\n", conflicts: 0 });
+  });
+
+  it("keeps a BOM, and takes the new output in the file's endings when the user changed only endings", () => {
+    expect(mergeThreeWay("\uFEFFa\r\nb\r\n", "a\nb\n", "a\nc\n", labels)).toEqual({ content: "\uFEFFa\r\nc\r\n", conflicts: 0 });
+  });
+
+  it("writes conflict markers in the file's endings", () => {
+    const merged = mergeThreeWay("a\r\nmine\r\nc\r\n", "a\nb\nc\n", "a\ntheirs\nc\n", labels);
+    expect(merged.conflicts).toBe(1);
+    expect(merged.content.replace(/\r\n/g, "")).not.toContain("\n");
+  });
 });
