@@ -9,7 +9,7 @@ import { applyChanges, hasPendingChange, pendingChangeError, recoverInterrupted 
 import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
 import { withLock } from "./lock.js";
-import { readIfExists } from "./files.js";
+import { readIfExists, readTextFile } from "./files.js";
 import { formatTypeScriptRange } from "./format.js";
 import { normalize, restyle, styleOf } from "./line-endings.js";
 import { hasConflictMarkers } from "./merge.js";
@@ -17,7 +17,7 @@ import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { checkFieldType, checkValue, SchemaError, type TaskSchema } from "./schema.js";
+import { checkFieldType, checkValue, LIMITS, SchemaError, type TaskSchema } from "./schema.js";
 import { readManifest, sha256, templatesFingerprint } from "./state.js";
 
 
@@ -35,7 +35,7 @@ function configFile(): Promise<typeof import("./config-file.js")> {
 }
 
 function readConfigText(root: string): string {
-  const text = readIfExists(join(root, CONFIG_FILE));
+  const text = readTextFile(join(root, CONFIG_FILE), { shown: CONFIG_FILE, maxBytes: LIMITS.configFileBytes });
   if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
   return text;
 }
