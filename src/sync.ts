@@ -17,7 +17,7 @@ import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { checkFieldType, checkValue, LIMITS, SchemaError, type TaskSchema } from "./schema.js";
+import { checkFieldType, checkValue, deriveNames, LIMITS, SchemaError, type TaskSchema } from "./schema.js";
 import { readManifest, sha256, templatesFingerprint } from "./state.js";
 
 
@@ -171,7 +171,7 @@ async function editFieldsUnlocked(root: string, edit: FieldEdit, options: SyncOp
   // Edited as LF without a BOM, then written back in the file's own endings and BOM.
   const edited = editConfig(normalize(before), edit);
   const after = restyle(await formatTypeScriptRange(edited.text, edited.range), styleOf(before));
-  const overrides = referencesFor(root, edit, options);
+  const overrides = referencesFor(root, edit, deriveNames(schemaBefore.name).configClass, options);
   return sync(root, after, options, [{ path: CONFIG_FILE, before, after }], overrides);
 }
 
@@ -191,13 +191,13 @@ function checkEdit(schema: TaskSchema, edit: FieldEdit): void {
 }
 
 /** For rename: the user's Python with certain references rewritten; for rename and remove, lists the rest. */
-function referencesFor(root: string, edit: FieldEdit, options: SyncOptions): Map<string, string> {
+function referencesFor(root: string, edit: FieldEdit, configClass: string, options: SyncOptions): Map<string, string> {
   const overrides = new Map<string, string>();
   if (edit.op !== "rename" && edit.op !== "remove") return overrides;
   const name = edit.op === "rename" ? edit.from : edit.name;
   for (const path of userPythonFiles(root)) {
     const source = readIfExists(join(root, path))!;
-    const scan = scanReferences(source, name, edit.op === "rename" ? edit.to : undefined);
+    const scan = scanReferences(source, name, configClass, edit.op === "rename" ? edit.to : undefined);
     if (scan.rewritten > 0) {
       overrides.set(path, scan.source);
       options.log(`rewrote ${scan.rewritten} reference(s) to "${name}" in ${path}`);
