@@ -25,6 +25,7 @@ import {
   LIMITS,
   parseDefaultText,
   parseFieldSpec,
+  parseFieldType,
   parseOutput,
   validateSchema,
   type Example,
@@ -42,7 +43,10 @@ export interface Answers {
   kind?: string;
   taskType?: string;
   image?: string;
-  output?: string;
+  /** The prefix of the generated classes (set by an example; derived from the name otherwise). */
+  classPrefix?: string;
+  /** `name:type`, one or several (--output is repeatable). */
+  output?: string | string[];
   example?: string;
   fields?: RawField[];
 }
@@ -78,7 +82,9 @@ export function readAnswersFile(path: string): Answers {
   }
   const answers = data as Record<string, unknown>;
   for (const key of ["directory", "name", "kind", "taskType", "image", "output", "example"]) {
-    if (answers[key] !== undefined && typeof answers[key] !== "string") {
+    const value = answers[key];
+    const isText = typeof value === "string" || (key === "output" && Array.isArray(value) && value.every((item) => typeof item === "string"));
+    if (value !== undefined && !isText) {
       throw new InputError(`answers file "${path}": "${key}" must be a string`);
     }
   }
@@ -108,6 +114,24 @@ const EXAMPLE_ANSWERS: Readonly<Record<Example, Answers>> = {
     fields: [
       { name: "uri", type: "str", description: "Where the SQLite database file is: a local path or any URI flytekit can download." },
       { name: "compressed", type: "bool", default: false, description: "Whether the file is an archive (zip, tar.gz) holding the database." },
+    ],
+  },
+  // flytekitplugins-sqlalchemy re-created; "sqlalchemy" is the task type of that plugin.
+  sqlalchemy: {
+    name: "sqlalchemy-query",
+    kind: "sql",
+    taskType: "sqlalchemy_query",
+    classPrefix: "SQLAlchemy",
+    fields: [
+      { name: "uri", type: "str", example: "sqlite:///music.db", description: "SQLAlchemy database URL, e.g. postgresql://user@host/db (no password: put it in secret_connect_args)." },
+      { name: "connect_args", type: "json", default: null, example: { timeout: 5 }, description: "Keyword arguments for the database driver's connect(), as a JSON object." },
+      {
+        name: "secret_connect_args",
+        type: "dict[str,secret]",
+        default: null,
+        example: { isolation_level: { group: "music_db", key: "isolation_level" } },
+        description: "Driver connect() arguments whose values are Flyte secrets, e.g. a password.",
+      },
     ],
   },
 };
@@ -159,9 +183,10 @@ export function rawSchemaOf(answers: Answers): RawSchema {
     kind: answers.kind,
     taskType: answers.taskType,
     image: answers.image,
-    output: answers.output === undefined ? undefined : parseOutput(answers.output),
+    output: answers.output === undefined ? undefined : [answers.output].flat().flatMap((spec) => spec.trim().split(/\s+/)).map(parseOutput),
     fields: answers.fields,
     example: answers.example,
+    classPrefix: answers.classPrefix,
   };
   return raw;
 }
@@ -250,15 +275,14 @@ export async function askForOutput(ask: Ask, answers: Answers): Promise<void> {
   answers.output = await askOne(ask, {
     type: "input",
     name: "output",
-    message: "The task's output (name:type):",
+    message: "The task's outputs (name:type, several separated by spaces):",
     default: `${DEFAULT_OUTPUT.name}:${DEFAULT_OUTPUT.type}`,
     validate: validator((input) => validateOutput(input, answers)),
   });
 }
 
 function validateOutput(input: string, answers: Answers): void {
-  const output = parseOutput(input);
-  validateSchema({ name: answers.name, kind: "generic", taskType: "x", image: "x", output });
+  validateSchema({ name: answers.name, kind: "generic", taskType: "x", image: "x", output: input.trim().split(/\s+/).map(parseOutput) });
 }
 
 /** Asks for fields in a loop until the user says no more. */
@@ -285,20 +309,24 @@ async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Pr
     }),
   });
   const type = checkFieldType(await askOne(ask, { type: "select", name: "fieldType", message: "Type:", choices: FIELD_TYPES, default: "str" }), [], name);
+  const choices =
+    type === "choice"
+      ? parseFieldType(`choice(${await askOne(ask, { type: "input", name: "fieldChoices", message: "Choices (a|b|c):", validate: validator((input) => parseFieldType(`choice(${input})`, [], name)) })})`, [], name).choices
+      : undefined;
   const defaultText = await askOne(ask, {
     type: "input",
     name: "fieldDefault",
     message: "Default (empty: required; none: optional):",
     default: "",
-    validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name)),
+    validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name, choices)),
   });
   const description = await askOne(ask, { type: "input", name: "fieldDescription", message: "Description:", default: "" });
-  const field: RawField = { name, type, description };
+  const field: RawField = { name, type, description, ...(choices === undefined ? {} : { choices }) };
   return defaultText === "" ? field : { ...field, default: parseDefaultText(defaultText, type, name) };
 }
 
-function checkDefault(value: PyValue | null, type: FieldType, name: string): void {
-  if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"]);
+function checkDefault(value: PyValue | null, type: FieldType, name: string, choices?: readonly string[]): void {
+  if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"], choices);
 }
 
 export const QUESTIONS = [askForDirectory, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;

@@ -14,7 +14,7 @@
  * manifest entries, and no write, rename or delete goes through a symlinked folder.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "./errors.js";
 import { readPid, isAlive, stateDir } from "./lock.js";
@@ -42,10 +42,10 @@ function lstatIfExists(path: string): Stats | null {
 }
 
 /** Creates `path` (never following a symlink at it) with `content`, flushed to disk. */
-function writeDurably(path: string, content: string): void {
+function writeDurably(path: string, content: string | Buffer): void {
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   try {
-    writeSync(fd, content);
+    writeFileSync(fd, content);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -174,7 +174,7 @@ function stage(root: string, txn: string, changes: readonly FileChange[]): Journ
     const current = lstatIfExists(join(root, change.path));
     const backup = current === null ? null : `${index}`;
     // A backup by rename of a hard link would be cheaper, but a copy keeps the file in place.
-    if (backup !== null && current!.isFile()) writeDurably(join(txn, "old", backup), readFileSync(join(root, change.path), "utf8"));
+    if (backup !== null && current!.isFile()) writeDurably(join(txn, "old", backup), readFileSync(join(root, change.path)));
     return { path: change.path, staged, backup: current?.isFile() ? backup : null };
   });
 }

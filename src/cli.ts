@@ -12,7 +12,7 @@ import type { FieldEdit } from "./config-file.js";
 import type { CreateOptions } from "./create.js";
 import { ConfigError, InputError } from "./errors.js";
 import { toolVersion } from "./paths.js";
-import { checkFieldType, EXAMPLES, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
+import { EXAMPLES, parseFieldType, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
 import { checkTarget } from "./target.js";
 
 const EXIT_OK = 0;
@@ -42,7 +42,7 @@ export const CREATE_FLAGS = {
   image: { type: "string" },
   field: { type: "string", multiple: true },
   description: { type: "string", multiple: true },
-  output: { type: "string" },
+  output: { type: "string", multiple: true },
   example: { type: "string" },
   yes: { type: "boolean", short: "y" },
   answers: { type: "string" },
@@ -67,7 +67,9 @@ Flags:
   --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
                            types: ${FIELD_TYPES.join(", ")}
   --description <n=text>   a field's description, repeatable
-  --output <name:type>     the generic task's single output, of type str, int, float or bool
+  --output <name:type>     a generic task's output, repeatable: str, int, float, bool, datetime,
+                           timedelta, list[...], dict[str,...], file, directory, dataframe,
+                           structured-dataset
                            (default: result:str)
   --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
   --answers <file.json>    read answers from a JSON file (flags win)
@@ -255,7 +257,7 @@ function fieldEdit(args: readonly string[], description: string | undefined, def
       return { op, from: first, to: second };
     case "retype":
       if (first === undefined || second === undefined) throw usage("retype <name> <type> [--default <value>]");
-      return { op, name: first, type: second, ...(defaultText === undefined ? {} : { default: parseDefaultText(defaultText, checkFieldType(second, [], `field "${first}"`), first) }) };
+      return { op, name: first, type: second, ...(defaultText === undefined ? {} : { default: parseDefaultText(defaultText, parseFieldType(second, [], `field "${first}"`).type, first) }) };
     default:
       throw new InputError(`unknown field command "${op ?? ""}": use add, remove, rename or retype`);
   }

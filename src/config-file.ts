@@ -6,7 +6,7 @@
  */
 import { Node, Project, SyntaxKind, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import { CONFIG_FILE } from "./ownership.js";
-import { LIMITS, numberTextProblem, SchemaError, validateSchema, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
+import { checkValue, LIMITS, numberTextProblem, parseFieldType, SchemaError, validateSchema, type FieldType, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
 
 import { ConfigError } from "./errors.js";
 
@@ -20,8 +20,8 @@ interface Located {
   readonly positions: Map<string, string>;
 }
 
-const TOP_KEYS: ReadonlySet<string> = new Set(["name", "kind", "taskType", "image", "output", "example", "fields"]);
-const FIELD_KEYS: ReadonlySet<string> = new Set(["type", "default", "description"]);
+const TOP_KEYS: ReadonlySet<string> = new Set(["name", "kind", "taskType", "image", "classPrefix", "output", "outputs", "example", "fields"]);
+const FIELD_KEYS: ReadonlySet<string> = new Set(["type", "choices", "default", "example", "description"]);
 
 function where(node: Node): string {
   const { line, column } = node.getSourceFile().getLineAndColumnAtPos(node.getStart());
@@ -216,7 +216,7 @@ function toRawSchema({ value, positions }: Located): RawSchema {
   const fields: RawField[] = Object.entries(fieldsValue).map(([name, spec]) => {
     if (!isObject(spec)) throw new ConfigError(`${CONFIG_FILE}:${at(["fields", name])}: field "${name}" must be an object such as { type: "str" }`);
     for (const key of Object.keys(spec)) {
-      if (!FIELD_KEYS.has(key)) throw new ConfigError(`${CONFIG_FILE}:${at(["fields", name, key])}: unknown key "${key}" in field "${name}": allowed keys are type, default, description`);
+      if (!FIELD_KEYS.has(key)) throw new ConfigError(`${CONFIG_FILE}:${at(["fields", name, key])}: unknown key "${key}" in field "${name}": allowed keys are ${[...FIELD_KEYS].join(", ")}`);
     }
     return { name, ...spec };
   });
@@ -288,9 +288,21 @@ function propertyKey(name: string): string {
 
 function fieldInitializer(field: RawField): string {
   const parts = [`type: ${tsLiteral(field.type)}`];
+  if (field.choices !== undefined) parts.push(`choices: ${tsLiteral(field.choices)}`);
   if (field.default !== undefined) parts.push(`default: ${tsLiteral(field.default)}`);
+  if (field.example !== undefined) parts.push(`example: ${tsLiteral(field.example)}`);
   if (field.description !== undefined && field.description !== "") parts.push(`description: ${tsLiteral(field.description)}`);
   return `{ ${parts.join(", ")} }`;
+}
+
+function exampleFits(property: Node, type: FieldType, choices: readonly string[] | undefined): boolean {
+  if (!Node.isPropertyAssignment(property)) return true;
+  try {
+    checkValue(toLiteral(unwrap(property.getInitializerOrThrow()), [], new Map()), type, "example", [], choices);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function editConfig(text: string, edit: FieldEdit): EditResult {
@@ -315,11 +327,17 @@ export function editConfig(text: string, edit: FieldEdit): EditResult {
     case "retype": {
       const spec = unwrap(findField(fields, edit.name).asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerOrThrow());
       if (!Node.isObjectLiteralExpression(spec)) unsupported(spec);
-      spec.getPropertyOrThrow("type").asKindOrThrow(SyntaxKind.PropertyAssignment).setInitializer(tsLiteral(edit.type));
+      const { type, choices } = parseFieldType(edit.type, ["fields", edit.name, "type"], `field "${edit.name}"`);
+      spec.getPropertyOrThrow("type").asKindOrThrow(SyntaxKind.PropertyAssignment).setInitializer(tsLiteral(type));
+      spec.getProperty("choices")?.remove();
+      if (choices !== undefined) spec.insertPropertyAssignment(1, { name: "choices", initializer: tsLiteral(choices) });
       if (edit.default !== undefined) {
         spec.getProperty("default")?.remove();
         spec.addPropertyAssignment({ name: "default", initializer: tsLiteral(edit.default) });
       }
+      // An example of the old type that the new one does not accept goes: the generated tests use it.
+      const example = spec.getProperty("example");
+      if (example !== undefined && !exampleFits(example, type, choices)) example.remove();
       touched = spec;
       break;
     }

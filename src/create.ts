@@ -3,8 +3,10 @@
  * unattended from the CLI or after the Yeoman generator's prompts: plan the files, apply them
  * all at once, then git, the optional install, and the next steps.
  */
+import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { applyChanges, removeLeftStaging } from "./apply.js";
+import { withLock } from "./lock.js";
 import { initRepository, installAndTest } from "./exec.js";
 import { changeLines, planScaffold, visibleChanges } from "./plan.js";
 import type { TaskSchema } from "./schema.js";
@@ -31,7 +33,9 @@ export async function createPlugin(schema: TaskSchema, target: string, options: 
     return;
   }
   for (const name of removeLeftStaging(dirname(resolve(target)))) log(`Removed ${name}, left by an interrupted create`);
-  applyChanges(target, changes);
+  // Into an existing folder (--force) the change goes through its journal: one writer at a time.
+  if (existsSync(target)) await withLock(target, async () => applyChanges(target, changes));
+  else applyChanges(target, changes);
   for (const line of listed) log(`  ${line}`);
   log(`Created ${schema.name} in ${target}`);
   if (options.git) await initRepository(target, log);

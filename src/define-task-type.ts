@@ -4,14 +4,18 @@
  * schema. The types derive from the schema module's own tables, so the editor and the tool's
  * validation cannot disagree on what a field type accepts.
  */
-import type { Example, FieldType, Kind, OutputDef, ValueOf } from "./schema.js";
+import type { Example, FieldType, Kind, OutputDef, OutputType, ValueOf } from "./schema.js";
 
-export type { Example, FieldType, Kind } from "./schema.js";
+export type { Example, FieldType, Kind, OutputType } from "./schema.js";
 export type FieldValue<T extends FieldType> = ValueOf<T>;
 
-/** One custom field. Without `default` it is required; `default: null` makes it optional (None). */
+/**
+ * One custom field. Without `default` it is required; `default: null` makes it optional (None).
+ * `example` is a realistic value that the generated tests and README use. A `choice` lists its
+ * `choices`; a `secret` is a reference (`{ group, key }`), never the value.
+ */
 export type FieldConfig = {
-  [T in FieldType]: { type: T; default?: ValueOf<T> | null; description?: string };
+  [T in FieldType]: { type: T; default?: ValueOf<T> | null; example?: ValueOf<T>; description?: string } & (T extends "choice" ? { choices: readonly string[] } : { choices?: never });
 }[FieldType];
 
 export interface TaskTypeConfig {
@@ -22,7 +26,14 @@ export interface TaskTypeConfig {
   taskType: string;
   /** The container image the task runs in. */
   image: string;
-  /** The generic kind's output (default `result: str`); the sql kind always returns `results`. */
+  /** The prefix of the generated classes, e.g. `SQLAlchemy` for `SQLAlchemyConfig`; derived from the name by default. */
+  classPrefix?: string;
+  /**
+   * The generic kind's outputs by name, in order (default `result: str`), e.g.
+   * `{ rows: { type: "int" }, report: { type: "file" } }`. The sql kind returns `results`.
+   */
+  outputs?: Record<string, { type: OutputType }>;
+  /** One output, as plugins made by version 0.1 write it; `outputs` replaces it. */
   output?: { name: string; type: OutputDef["type"] };
   example?: Example;
   /** The config fields that `get_custom` serializes, in order. */

@@ -15,6 +15,7 @@ const FLOORS = {
   pytest: "8",
   pandas: "2",
   pyarrow: "14",
+  sqlalchemy: "2",
 } as const;
 
 type Version = readonly number[];
@@ -111,6 +112,8 @@ function buildVersions() {
     ruff: `>=${ruffMajor}.${ruffMinor},<${ruffMajor}.${ruffMinor + 1}`,
     pandas: `>=${floorOf("pandas", pin("pandas"))}`,
     pyarrow: `>=${floorOf("pyarrow", pin("pyarrow"))}`,
+    /** For the sqlalchemy example. */
+    sqlalchemy: `>=${floorOf("sqlalchemy", pin("sqlalchemy"))}`,
     /** Every exact pin of requirements.txt, by lower-case name (the tool's own tests install these). */
     pins,
     /** `owner/name@sha # vX.Y.Z` by action name, for the generated workflow's `uses:`. */

@@ -13,7 +13,8 @@ const LOCK = "lock";
 /** Exit 1: not bad input, just bad timing. */
 export class LockedError extends Error {
   constructor(pid: number) {
-    super(`another flyte-task (pid ${pid}) is changing this plugin; run this again when it has finished`);
+    // A pid can be reused by an unrelated process after a reboot: say how to clear it by hand.
+    super(`another flyte-task (pid ${pid}) is changing this plugin; run this again when it has finished (if pid ${pid} is not flyte-task, remove ${STATE_DIR}/${LOCK})`);
     this.name = "LockedError";
   }
 }

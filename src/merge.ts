@@ -71,5 +71,6 @@ const MARKER_LINE = /^(<{7}|>{7}) /m;
 
 /** Whether a file still holds conflict markers from a merge. */
 export function hasConflictMarkers(content: string): boolean {
-  return MARKER_LINE.test(content) && /^={7}$/m.test(content);
+  const text = normalize(content);
+  return MARKER_LINE.test(text) && /^={7}$/m.test(text);
 }

@@ -8,7 +8,7 @@ export type Owner = "tool" | "user" | "config";
 const TOOL_OWNED: readonly RegExp[] = [
   /^flytekitplugins\/[a-z0-9_]+\/__init__\.py$/,
   /^flytekitplugins\/[a-z0-9_]+\/config\.py$/,
-  /^tests\/conftest\.py$/,
+  /^tests\/flyte_task_fixtures\.py$/,
   /^tests\/test_config\.py$/,
 ];
 

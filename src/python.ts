@@ -13,7 +13,7 @@ export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
 export const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A JSON-like value that a config field can hold as its default. */
-export type PyValue = string | number | boolean | PyValue[] | { [key: string]: PyValue };
+export type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue };
 
 /** A Python string literal in double quotes that evaluates to exactly `text`. */
 export function pyString(text: string): string {

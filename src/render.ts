@@ -13,7 +13,7 @@ import { formatFile } from "./format.js";
 import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
 import { pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
-import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type TaskSchema } from "./schema.js";
+import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type SecretRef, type TaskSchema } from "./schema.js";
 import versions from "./dependency-versions.js";
 import { PRECOMPILED } from "./templates-precompiled.js";
 
@@ -42,10 +42,26 @@ export interface FieldContext {
   readonly docstring: string;
   /** A valid value other than the default, for tests. */
   readonly sample: string;
+  /** The schema's example as JSON, for flyte-task.config.ts; empty without one. */
+  readonly exampleJson: string;
+  /** A choice's values as JSON, for flyte-task.config.ts; empty for other types. */
+  readonly choicesJson: string;
+  /** What to_custom stores for the sample, as Python source: a secret's reference, a json field's text. */
+  readonly customSample: string;
+  /** For a secret field: what to_custom stores for the sample, as Python source. */
+  readonly secretReference: string;
+  readonly isSecret: boolean;
+  readonly isSecretDict: boolean;
+  readonly isJson: boolean;
+  readonly isChoice: boolean;
+  /** A choice's values as a Python list. */
+  readonly choicesSource: string;
   /** Values of the wrong type, for tests. */
   readonly wrongSamples: readonly string[];
   /** The from_custom reader for this type in config.py, e.g. `_int`, `_list_of(_str)`. */
   readonly reader: string;
+  /** The to_custom writer, or null when the value is stored as it is. */
+  readonly writer: string | null;
 }
 
 export interface RenderContext {
@@ -57,20 +73,43 @@ export interface RenderContext {
   /** Required fields first: dataclasses need non-default fields before defaulted ones. */
   readonly dataclassFields: readonly FieldContext[];
   readonly requiredFields: readonly FieldContext[];
-  readonly output: { readonly name: string; readonly annotation: string; readonly placeholder: string };
+  /** The generic kind's outputs, in order; empty for the sql kind. */
+  readonly outputs: readonly OutputContext[];
+  readonly outputImports: ReturnType<typeof outputImports>;
+  readonly executorFlytekitImports: string;
+  readonly executorConfigImports: string;
+  readonly executorDatetimeImports: string;
+  readonly fixturesFlytekitImports: string;
+  /** What config.py of the generic kind imports from flytekit. */
+  readonly configFlytekitImports: string;
+  /** The sql kind's one output, when output_schema_type is not None. */
+  readonly sqlOutputName: string;
   /** A config built from sample values of the required fields, as Python source. */
   readonly configExample: string;
   readonly readers: ReadersUsed;
+  /** The config's secrets as a Python list expression, and whether an optional one may be None; null without secrets. */
+  readonly secrets: { readonly list: string; readonly mayBeNone: boolean } | null;
+  /** The environment variable and a value for each secret of the sample config. */
+  readonly secretEnvironment: readonly { readonly name: string; readonly value: string }[];
+  readonly firstJsonField: FieldContext | null;
+  /** Whether a required field is json: the tests write its custom value with json.dumps. */
+  readonly requiredJson: boolean;
+  readonly firstChoiceField: FieldContext | null;
+  readonly secretFields: readonly FieldContext[];
+  /** Whether config.py needs `typing.Literal` (a choice field). */
+  readonly usesLiteral: boolean;
   /** An int field, whose value the tests check comes back from protobuf as a float. */
   readonly firstIntField: string | null;
   /** Whether any dataclass default needs `field(default_factory=...)`. */
   readonly usesFieldFactory: boolean;
+  /** Test-only dependencies beyond pytest and ruff. */
+  readonly testDependencies: readonly string[];
   /** The plugin's Python dependencies, as pyproject.toml lists them. */
   readonly pythonDependencies: readonly string[];
   readonly versions: typeof versions;
 }
 
-const PYTHON_TYPES: Readonly<Record<FieldType, string>> = {
+const PYTHON_TYPES: Readonly<Record<Exclude<FieldType, "choice">, string>> = {
   str: "str",
   int: "int",
   float: "float",
@@ -83,10 +122,22 @@ const PYTHON_TYPES: Readonly<Record<FieldType, string>> = {
   "dict[str,int]": "dict[str, int]",
   "dict[str,float]": "dict[str, float]",
   "dict[str,bool]": "dict[str, bool]",
+  secret: "Secret",
+  "dict[str,secret]": "dict[str, Secret]",
+  json: "Json",
 };
 
+function pythonType(field: FieldDef): string {
+  if (field.type === "choice") return `Literal[${choicesOf(field).map(pyString).join(", ")}]`;
+  return PYTHON_TYPES[field.type];
+}
+
+function choicesOf(field: FieldDef): readonly string[] {
+  return field.choices ?? [];
+}
+
 /** Two valid values per type, so that a sample can always differ from the field's default. */
-const SAMPLES: Readonly<Record<FieldType, readonly [PyValue, PyValue]>> = {
+const SAMPLES: Readonly<Record<Exclude<FieldType, "choice">, readonly [PyValue, PyValue]>> = {
   str: ["example", "other example"],
   int: [7, 8],
   float: [2.5, 3.5],
@@ -99,10 +150,20 @@ const SAMPLES: Readonly<Record<FieldType, readonly [PyValue, PyValue]>> = {
   "dict[str,int]": [{ example: 7 }, { other: 8 }],
   "dict[str,float]": [{ example: 2.5 }, { other: 3.5 }],
   "dict[str,bool]": [{ example: true }, { other: false }],
+  secret: [
+    { group: "example", key: "password" },
+    { group: "example", key: "token", group_version: "v2" },
+  ],
+  "dict[str,secret]": [{ password: { group: "example", key: "password" } }, { token: { group: "example", key: "token" } }],
+  // An int, a float that is whole, nesting and null: what a protobuf Struct would not give back.
+  json: [
+    { timeout: 5, ratio: 0.5, flags: [1, null, true] },
+    [1, "two", { three: 3 }],
+  ],
 };
 
 /** Values of the wrong type that from_custom must refuse, as Python source. */
-const WRONG_SAMPLES: Readonly<Record<FieldType, readonly string[]>> = {
+const WRONG_SAMPLES: Readonly<Record<Exclude<FieldType, "choice">, readonly string[]>> = {
   str: ["7"],
   int: ["3.5", "True", '"7"'],
   float: ['"2.5"', "False"],
@@ -115,14 +176,25 @@ const WRONG_SAMPLES: Readonly<Record<FieldType, readonly string[]>> = {
   "dict[str,int]": ['["example"]', '{"example": 2.5}'],
   "dict[str,float]": ['["example"]', '{"example": "2.5"}'],
   "dict[str,bool]": ['["example"]', '{"example": 1}'],
+  secret: ['"hunter2"', '{"group": "db", "key": "password", "mount_requirement": "DISK"}'],
+  "dict[str,secret]": ['{"password": "hunter2"}', '["password"]'],
+  json: ['{"timeout": 5}', '"{not json"'],
 };
 
+function wrongSamplesOf(field: FieldDef): readonly string[] {
+  if (field.type !== "choice") return WRONG_SAMPLES[field.type];
+  let wrong = "not a choice";
+  while (choicesOf(field).includes(wrong)) wrong += "!";
+  return [pyString(wrong), "1.0"];
+}
+
 function sampleOf(field: FieldDef): PyValue {
-  const [first, second] = SAMPLES[field.type];
+  if (field.example !== undefined) return field.example;
+  const [first, second] = field.type === "choice" ? [choicesOf(field)[0]!, choicesOf(field)[1] ?? choicesOf(field)[0]!] : SAMPLES[field.type];
   return JSON.stringify(first) === JSON.stringify(field.default) ? second : first;
 }
 
-const READERS: Readonly<Record<FieldType, string>> = {
+const READERS: Readonly<Record<Exclude<FieldType, "choice">, string>> = {
   str: "_as_str",
   int: "_as_int",
   float: "_as_float",
@@ -135,9 +207,31 @@ const READERS: Readonly<Record<FieldType, string>> = {
   "dict[str,int]": "_dict_of(_as_int)",
   "dict[str,float]": "_dict_of(_as_float)",
   "dict[str,bool]": "_dict_of(_as_bool)",
+  secret: "_as_secret",
+  "dict[str,secret]": "_dict_of(_as_secret)",
+  json: "_as_json",
 };
 
-/** Which reader helpers config.py needs, so it defines no unused one. */
+/** How to_custom writes a field that is not plain JSON data already; the others are stored as they are. */
+const WRITERS: Readonly<Partial<Record<FieldType, string>>> = {
+  secret: "_secret_reference",
+  "dict[str,secret]": "_dict_of(_secret_reference)",
+  json: "_json_text",
+};
+
+function readerOf(field: FieldDef): string {
+  const reader = field.type === "choice" ? `_as_choice(${choicesOf(field).map(pyString).join(", ")})` : READERS[field.type];
+  // A json field holds None as JSON null: it needs no optional reader.
+  return field.default === null && field.type !== "json" ? `_optional(${reader})` : reader;
+}
+
+function writerOf(field: FieldDef): string | null {
+  const writer = WRITERS[field.type];
+  if (writer === undefined) return null;
+  return field.default === null && field.type !== "json" ? `_optional(${writer})` : writer;
+}
+
+/** Which helpers config.py needs, so it defines no unused one. */
 export interface ReadersUsed {
   readonly str: boolean;
   readonly int: boolean;
@@ -146,72 +240,195 @@ export interface ReadersUsed {
   readonly optional: boolean;
   readonly list: boolean;
   readonly dict: boolean;
+  readonly choice: boolean;
+  readonly secret: boolean;
+  readonly json: boolean;
+  /** Whether to_custom has any writer (else it is `asdict`). */
+  readonly writers: boolean;
 }
 
 function readersUsed(fields: readonly FieldContext[]): ReadersUsed {
-  const uses = (pattern: RegExp) => fields.some((field) => pattern.test(field.reader));
+  const uses = (pattern: RegExp) => fields.some((field) => pattern.test(field.reader) || pattern.test(field.writer ?? ""));
   return {
-    str: uses(/_as_str|_dict_of/),
+    // _as_secret reads its parts with _as_str, _dict_of its keys.
+    str: uses(/_as_str|_dict_of|_as_secret/),
     int: uses(/_as_int/),
     float: uses(/_as_float/),
     bool: uses(/_as_bool/),
-    optional: uses(/_optional/),
+    optional: uses(/_optional|_as_secret/),
     list: uses(/_list_of/),
-    dict: uses(/_dict_of/),
+    dict: uses(/_dict_of|_as_secret/),
+    choice: uses(/_as_choice|_as_secret/),
+    secret: uses(/_as_secret/),
+    json: uses(/_as_json/),
+    writers: fields.some((field) => field.writer !== null),
   };
 }
 
-/**
- * The executor stub's return value for each output type, built from `summary`, a JSON string
- * of the config and the inputs: a placeholder the user replaces with the real work.
- */
-const PLACEHOLDERS: Readonly<Record<OutputDef["type"], string>> = {
-  str: "summary",
-  int: "len(summary)",
-  float: "float(len(summary))",
-  bool: "bool(summary)",
+const ITEM_OUTPUTS: Readonly<Record<string, { readonly annotation: string; readonly placeholder: string }>> = {
+  str: { annotation: "str", placeholder: "summary" },
+  int: { annotation: "int", placeholder: "len(summary)" },
+  float: { annotation: "float", placeholder: "len(summary) / 2" },
+  bool: { annotation: "bool", placeholder: "bool(summary)" },
+  datetime: { annotation: "datetime", placeholder: "datetime.fromtimestamp(len(summary), tz=timezone.utc)" },
+  timedelta: { annotation: "timedelta", placeholder: "timedelta(seconds=len(summary))" },
 };
+
+/**
+ * Each output type's Python annotation, and the executor stub's value for it, built from
+ * `summary` (a JSON string of the config and the inputs) and `summary_file` (that text in a
+ * file): a placeholder the user replaces with the real work.
+ */
+function outputContext(output: OutputDef): OutputContext {
+  const list = /^list\[(\w+)\]$/.exec(output.type);
+  const dict = /^dict\[str,(\w+)\]$/.exec(output.type);
+  const item = ITEM_OUTPUTS[list?.[1] ?? dict?.[1] ?? output.type];
+  const other: Record<string, { annotation: string; placeholder: string }> = {
+    file: { annotation: "FlyteFile", placeholder: "FlyteFile(str(summary_file))" },
+    directory: { annotation: "FlyteDirectory", placeholder: "FlyteDirectory(str(summary_file.parent))" },
+    // A string: pandas loads when a task is defined, not when the plugin is imported.
+    dataframe: { annotation: '"pd.DataFrame"', placeholder: 'pd.DataFrame({"summary": [summary]})' },
+    "structured-dataset": { annotation: "StructuredDataset", placeholder: 'StructuredDataset(dataframe=pd.DataFrame({"summary": [summary]}))' },
+  };
+  const typed =
+    item === undefined
+      ? other[output.type]!
+      : list
+        ? { annotation: `list[${item.annotation}]`, placeholder: `[${item.placeholder}, ${item.placeholder}]` }
+        : dict
+          ? { annotation: `dict[str, ${item.annotation}]`, placeholder: `{"summary": ${item.placeholder}}` }
+          : item;
+  return { name: output.name, type: output.type, ...typed };
+}
+
+export interface OutputContext {
+  readonly name: string;
+  readonly type: string;
+  /** The Python annotation in the outputs NamedTuple. */
+  readonly annotation: string;
+  /** The executor stub's value of this output, as Python source. */
+  readonly placeholder: string;
+}
+
+/** Which names config.py and the executor import for the outputs. */
+function outputImports(outputs: readonly OutputContext[]) {
+  const uses = (pattern: RegExp) => outputs.some((output) => pattern.test(output.type));
+  return {
+    datetime: uses(/datetime/),
+    timedelta: uses(/timedelta/),
+    file: uses(/^file$/),
+    directory: uses(/^directory$/),
+    summaryFile: uses(/^(file|directory)$/),
+    pandas: uses(/^(dataframe|structured-dataset)$/),
+    dataframe: uses(/^dataframe$/),
+    structuredDataset: uses(/^structured-dataset$/),
+  };
+}
 
 function isFloatType(type: FieldType): boolean {
   return type === "float" || type.endsWith("float]");
 }
 
+/** A Python value as source: a secret reference becomes a `Secret(...)` call. */
+function pyValue(value: PyValue | null, type: FieldType): string {
+  if (value === null) return "None";
+  if (type === "secret") return pySecret(value as unknown as SecretRef);
+  if (type === "dict[str,secret]") {
+    const entries = Object.entries(value as unknown as Record<string, SecretRef>).map(([key, ref]) => `${pyString(key)}: ${pySecret(ref)}`);
+    return `{${entries.join(", ")}}`;
+  }
+  return pyLiteral(value, isFloatType(type));
+}
+
+function pySecret(ref: SecretRef): string {
+  const parts = [`group=${pyString(ref.group)}`];
+  if (ref.key !== undefined) parts.push(`key=${pyString(ref.key)}`);
+  if (ref.group_version !== undefined) parts.push(`group_version=${pyString(ref.group_version)}`);
+  if (ref.mount_requirement !== undefined) parts.push(`mount_requirement=Secret.MountType.${ref.mount_requirement}`);
+  return `Secret(${parts.join(", ")})`;
+}
+
+/** What to_custom stores for a secret: the reference alone, as Python source. */
+function pySecretReference(ref: SecretRef): string {
+  return pyLiteral({ group: ref.group, key: ref.key ?? null, group_version: ref.group_version ?? null, mount_requirement: ref.mount_requirement ?? "ANY" });
+}
+
+/** Where flytekit looks for a secret's value: `_FSEC_` and its non-empty parts, upper-cased. */
+function secretVariable(ref: SecretRef): string {
+  return `_FSEC_${[ref.group, ref.group_version, ref.key].filter((part) => part !== undefined && part !== "").join("_").toUpperCase()}`;
+}
+
+function secretEnvironment(fields: readonly FieldDef[]): { name: string; value: string }[] {
+  const refs = fields.flatMap((field) => {
+    if (field.type === "secret") return [sampleOf(field) as unknown as SecretRef];
+    if (field.type === "dict[str,secret]") return Object.values(sampleOf(field) as unknown as Record<string, SecretRef>);
+    return [];
+  });
+  const names = [...new Set(refs.map(secretVariable))];
+  return names.map((name, index) => ({ name, value: `value ${index + 1} of ${name.slice("_FSEC_".length).toLowerCase()}` }));
+}
+
+function customSampleOf(field: FieldDef, sample: PyValue): string {
+  if (field.type === "secret") return pySecretReference(sample as unknown as SecretRef);
+  if (field.type === "dict[str,secret]") {
+    const entries = Object.entries(sample as unknown as Record<string, SecretRef>).map(([key, ref]) => `${pyString(key)}: ${pySecretReference(ref)}`);
+    return `{${entries.join(", ")}}`;
+  }
+  if (field.type === "json") return `json.dumps(${pyLiteral(sample)})`;
+  return pyValue(sample, field.type);
+}
+
 function defaultSource(field: FieldDef): string {
   if (field.default === undefined) return "";
-  if (field.default === null) return "None";
-  const literal = pyLiteral(field.default, isFloatType(field.type));
-  if (!field.type.startsWith("list") && !field.type.startsWith("dict")) return literal;
+  const literal = pyValue(field.default, field.type);
+  const mutable = field.default !== null && (field.type === "secret" || typeof field.default === "object");
+  if (!mutable) return literal;
   if (literal === "[]") return "field(default_factory=list)";
   if (literal === "{}") return "field(default_factory=dict)";
   return `field(default_factory=lambda: ${literal})`;
 }
 
 function fieldContext(field: FieldDef): FieldContext {
-  const pythonType = PYTHON_TYPES[field.type];
+  const type = pythonType(field);
   const optional = field.default === null;
-  const asFloat = isFloatType(field.type);
   const description = field.description ?? "";
+  const sample = sampleOf(field);
   return {
     name: field.name,
     type: field.type,
-    annotation: optional ? `${pythonType} | None` : pythonType,
+    annotation: optional && field.type !== "json" ? `${type} | None` : type,
     required: field.default === undefined,
     optional,
     defaultSource: defaultSource(field),
     defaultJson: field.default === undefined ? "" : JSON.stringify(field.default),
-    defaultDisplay: field.default === undefined ? "" : pyLiteral(field.default, asFloat),
+    defaultDisplay: field.default === undefined ? "" : pyValue(field.default, field.type),
     description,
     docstring: pyDocstringBody(description),
-    sample: pyLiteral(sampleOf(field), asFloat),
-    wrongSamples: WRONG_SAMPLES[field.type],
-    reader: optional ? `_optional(${READERS[field.type]})` : READERS[field.type],
+    sample: pyValue(sample, field.type),
+    exampleJson: field.example === undefined ? "" : JSON.stringify(field.example),
+    choicesJson: field.choices === undefined ? "" : JSON.stringify(field.choices),
+    secretReference: field.type === "secret" ? pySecretReference(sample as unknown as SecretRef) : "",
+    customSample: customSampleOf(field, sample),
+    isSecret: field.type === "secret",
+    isSecretDict: field.type === "dict[str,secret]",
+    isJson: field.type === "json",
+    isChoice: field.type === "choice",
+    choicesSource: pyLiteral([...choicesOf(field)]),
+    wrongSamples: wrongSamplesOf(field),
+    reader: readerOf(field),
+    writer: writerOf(field),
   };
 }
 
 export function buildContext(schema: TaskSchema): RenderContext {
   const fields = schema.fields.map(fieldContext);
-  const output = schema.output;
-  const plugin = deriveNames(schema.name);
+  const outputs = schema.outputs.map(outputContext);
+  const plugin = deriveNames(schema.name, schema.classPrefix);
+  const secretParts = fields.flatMap((field) => {
+    if (field.isSecret) return [`self.${field.name}`];
+    if (field.isSecretDict) return [field.optional ? `*(self.${field.name} or {}).values()` : `*self.${field.name}.values()`];
+    return [];
+  });
   return {
     tool: { name: "create-flyte-task", version: toolVersion() },
     plugin,
@@ -220,15 +437,62 @@ export function buildContext(schema: TaskSchema): RenderContext {
     fields,
     dataclassFields: [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)],
     requiredFields: fields.filter((f) => f.required),
-    output: output
-      ? { name: output.name, annotation: PYTHON_TYPES[output.type], placeholder: PLACEHOLDERS[output.type] }
-      : { name: SQL_OUTPUT_NAME, annotation: "FlyteSchema", placeholder: "" },
+    outputs,
+    outputImports: outputImports(outputs),
+    configFlytekitImports: sortImportNames([
+      "FlyteContextManager",
+      ...(readersUsed(fields).secret ? ["Secret", "current_context"] : []),
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+      ...(outputImports(outputs).dataframe ? ["lazy_module"] : []),
+    ]).join(", "),
+    executorFlytekitImports: sortImportNames([
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+      ...(outputImports(outputs).summaryFile ? ["current_context"] : []),
+      ...(outputImports(outputs).pandas ? ["lazy_module"] : []),
+    ]).join(", "),
+    fixturesFlytekitImports: sortImportNames([
+      "FlyteContextManager",
+      ...(secretParts.length > 0 ? ["Secret"] : []),
+      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+    ]).join(", "),
+    executorDatetimeImports: [
+      ...(outputImports(outputs).datetime ? ["datetime"] : []),
+      ...(outputImports(outputs).timedelta ? ["timedelta"] : []),
+      ...(outputImports(outputs).datetime ? ["timezone"] : []),
+    ].join(", "),
+    executorConfigImports: sortImportNames([
+      plugin.configClass,
+      `${plugin.classPrefix}Outputs`,
+      "to_literal_map",
+      ...(secretParts.length > 0 ? ["secret_value"] : []),
+    ]).join(", "),
+    sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
     readers: readersUsed(fields),
+    secrets:
+      secretParts.length === 0
+        ? null
+        : {
+            // One dict of secrets alone reads better as list(...values()).
+            list: secretParts.length === 1 && secretParts[0]!.startsWith("*") ? `list(${secretParts[0]!.slice(1)})` : `[${secretParts.join(", ")}]`,
+            mayBeNone: fields.some((field) => field.isSecret && field.optional),
+          },
+    usesLiteral: fields.some((field) => field.isChoice),
+    firstJsonField: fields.find((field) => field.isJson) ?? null,
+    requiredJson: fields.some((field) => field.isJson && field.required),
+    firstChoiceField: fields.find((field) => field.isChoice) ?? null,
+    secretFields: fields.filter((field) => field.isSecret || field.isSecretDict),
+    secretEnvironment: secretEnvironment(schema.fields),
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
     usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
     // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
-    pythonDependencies: [`flytekit${versions.flytekitRange}`, ...(schema.kind === "sql" ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : [])],
+    pythonDependencies: [
+      `flytekit${versions.flytekitRange}`,
+      ...(schema.kind === "sql" || outputImports(outputs).pandas ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : []),
+      ...(schema.example === "sqlalchemy" ? [`sqlalchemy${versions.sqlalchemy}`] : []),
+    ],
+    // The parity tests compare with the upstream plugin.
+    testDependencies: schema.example === "sqlalchemy" ? [`flytekitplugins-sqlalchemy${versions.flytekitRange}`] : [],
     versions,
   };
 }
@@ -246,6 +510,8 @@ const HELPERS = {
   /** A Python string literal holding exactly the text. */
   pyString: (text: unknown) => pyString(String(text)),
   json: (value: unknown) => JSON.stringify(value),
+  /** Whether any argument is truthy (a non-empty list counts): `{{#if (or a b)}}`. */
+  or: (...args: unknown[]) => args.slice(0, -1).some((arg) => (Array.isArray(arg) ? arg.length > 0 : Boolean(arg))),
   /** Text that stays one Markdown list item: line breaks become spaces. */
   markdownLine: (text: unknown) => String(text).replace(/\s*\r?\n\s*/g, " "),
   /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */

@@ -7,9 +7,9 @@ import { LiteralSyntaxError, parseLiteral } from "./literal.js";
 import { TAKEN_TASK_TYPES } from "./taken-task-types.js";
 
 /**
- * The scalar types and how a value of each is checked. This table is the one definition of
- * the field types: the list of types, the validation of values, and the TypeScript types that
- * `defineTaskType` gives a default (`ValueOf`) all derive from it.
+ * The scalar types and how a value of each is checked. With `OTHER_CHECKS` below, this table is
+ * the one definition of the field types: the list of types, the validation of values, and the
+ * TypeScript types that `defineTaskType` gives a default (`ValueOf`) all derive from it.
  */
 const SCALAR_CHECKS = {
   // A lone surrogate has no UTF-8 encoding: it could not be written to a file as it is.
@@ -19,63 +19,125 @@ const SCALAR_CHECKS = {
   bool: (value: unknown): value is boolean => typeof value === "boolean",
 } as const;
 
+/** How a Flyte secret is named in flyte-task.config.ts: a reference, never its value. */
+export interface SecretRef {
+  readonly group: string;
+  readonly key?: string;
+  readonly group_version?: string;
+  readonly mount_requirement?: (typeof MOUNT_REQUIREMENTS)[number];
+}
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** flytekit's `Secret.MountType` names. */
+export const MOUNT_REQUIREMENTS = ["ANY", "ENV_VAR", "FILE"] as const;
+const SECRET_KEYS: ReadonlySet<string> = new Set(["group", "key", "group_version", "mount_requirement"]);
+
+function isSecretRef(value: unknown): value is SecretRef {
+  if (!isPlainObject(value) || !Object.keys(value).every((key) => SECRET_KEYS.has(key))) return false;
+  const { group, key, group_version: version, mount_requirement: mount } = value;
+  const optionalText = (text: unknown) => text === undefined || (SCALAR_CHECKS.str(text) && text !== "");
+  return SCALAR_CHECKS.str(group) && group !== "" && optionalText(key) && optionalText(version) && (mount === undefined || (MOUNT_REQUIREMENTS as readonly unknown[]).includes(mount));
+}
+
+function isJson(value: unknown): value is JsonValue {
+  if (value === null || typeof value === "boolean" || SCALAR_CHECKS.str(value)) return true;
+  if (typeof value === "number") return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+  if (Array.isArray(value)) return value.every(isJson);
+  return isPlainObject(value) && Object.values(value).every(isJson);
+}
+
+/** The field types that are not a scalar or a collection of one. A choice's values are checked against its `choices`. */
+const OTHER_CHECKS = {
+  secret: isSecretRef,
+  "dict[str,secret]": (value: unknown): value is Record<string, SecretRef> => isPlainObject(value) && Object.values(value).every(isSecretRef),
+  json: isJson,
+  choice: SCALAR_CHECKS.str,
+} as const;
+
 export type ScalarType = keyof typeof SCALAR_CHECKS;
-export type FieldType = ScalarType | `list[${ScalarType}]` | `dict[str,${ScalarType}]`;
+type OtherType = keyof typeof OTHER_CHECKS;
+export type FieldType = ScalarType | `list[${ScalarType}]` | `dict[str,${ScalarType}]` | OtherType;
 
 const SCALAR_TYPES = Object.keys(SCALAR_CHECKS) as ScalarType[];
 export const FIELD_TYPES: readonly FieldType[] = [
   ...SCALAR_TYPES,
   ...SCALAR_TYPES.map((type) => `list[${type}]` as const),
   ...SCALAR_TYPES.map((type) => `dict[str,${type}]` as const),
+  ...(Object.keys(OTHER_CHECKS) as OtherType[]),
 ];
 
 type Checked<Check> = Check extends (value: unknown) => value is infer Value ? Value : never;
 type ScalarValue<T extends ScalarType> = Checked<(typeof SCALAR_CHECKS)[T]>;
 
 /** The value of a field type, as a default is written in flyte-task.config.ts: `list[int]` -> `number[]`. */
-export type ValueOf<T extends FieldType> = T extends `list[${infer Item extends ScalarType}]`
-  ? ScalarValue<Item>[]
-  : T extends `dict[str,${infer Item extends ScalarType}]`
-    ? Record<string, ScalarValue<Item>>
-    : T extends ScalarType
-      ? ScalarValue<T>
-      : never;
+export type ValueOf<T extends FieldType> = T extends OtherType
+  ? Checked<(typeof OTHER_CHECKS)[T]>
+  : T extends `list[${infer Item extends ScalarType}]`
+    ? ScalarValue<Item>[]
+    : T extends `dict[str,${infer Item extends ScalarType}]`
+      ? Record<string, ScalarValue<Item>>
+      : T extends ScalarType
+        ? ScalarValue<T>
+        : never;
 
 export const KINDS = ["generic", "sql"] as const;
 export type Kind = (typeof KINDS)[number];
 
-export const EXAMPLES = ["sqlite"] as const;
+export const EXAMPLES = ["sqlite", "sqlalchemy"] as const;
 export type Example = (typeof EXAMPLES)[number];
 
 /** A custom config field. `default` absent: required; `null`: optional, defaulting to None. */
 export interface FieldDef {
   readonly name: string;
   readonly type: FieldType;
+  /** The values a `choice` field may take (only for `choice`). */
+  readonly choices?: readonly string[];
   readonly default?: PyValue | null;
+  /** A realistic value, used by the generated tests and README instead of a placeholder. */
+  readonly example?: PyValue;
   readonly description?: string;
 }
 
 /**
- * Types a task's output may have. Lists and dicts are left out on purpose: flytekit's shim
- * converts what an executor returns by its runtime type (`type(value)`), so a returned list
- * reaches the type engine as a bare `list` and fails to convert.
+ * Types a task's output may have, and the Python type each stands for. The generated executor
+ * returns a `LiteralMap` converted by the template's declared interface (not by the runtime
+ * type of each value, as flytekit's shim would), so lists, dicts, files and tables work too.
  */
-export const OUTPUT_TYPES = ["str", "int", "float", "bool"] as const satisfies readonly FieldType[];
+const OUTPUT_ITEM_TYPES = ["str", "int", "float", "bool", "datetime", "timedelta"] as const;
+type OutputItemType = (typeof OUTPUT_ITEM_TYPES)[number];
+export type OutputType = OutputItemType | `list[${OutputItemType}]` | `dict[str,${OutputItemType}]` | "file" | "directory" | "dataframe" | "structured-dataset";
+export const OUTPUT_TYPES: readonly OutputType[] = [
+  ...OUTPUT_ITEM_TYPES,
+  ...OUTPUT_ITEM_TYPES.map((type) => `list[${type}]` as const),
+  ...OUTPUT_ITEM_TYPES.map((type) => `dict[str,${type}]` as const),
+  "file",
+  "directory",
+  "dataframe",
+  "structured-dataset",
+];
 
 export interface OutputDef {
   readonly name: string;
-  readonly type: (typeof OUTPUT_TYPES)[number];
+  readonly type: OutputType;
 }
+
+/**
+ * Output names that a NamedTuple of outputs cannot take, or that would shadow a tuple method
+ * (`outputs.count`); names starting with `_` are refused for every identifier.
+ */
+const RESERVED_OUTPUT_NAMES: ReadonlySet<string> = new Set(["count", "index"]);
 
 export interface TaskSchema {
   readonly name: string;
   readonly kind: Kind;
   readonly taskType: string;
   readonly image: string;
-  /** The generic kind's single output; the sql kind always returns `results` (a FlyteSchema). */
-  readonly output: OutputDef | null;
+  /** The generic kind's named outputs, in order; empty for the sql kind, which returns `results` (a FlyteSchema) or nothing. */
+  readonly outputs: readonly OutputDef[];
   readonly fields: readonly FieldDef[];
   readonly example: Example | null;
+  /** The prefix of the generated classes (`SQLAlchemy` -> `SQLAlchemyConfig`); derived from the name when absent. */
+  readonly classPrefix?: string;
 }
 
 /** Where in the schema a value sits, e.g. ["fields", "retries", "default"]; used to point at config lines. */
@@ -95,7 +157,9 @@ export class SchemaError extends Error {
 export interface RawField {
   name?: unknown;
   type?: unknown;
+  choices?: unknown;
   default?: unknown;
+  example?: unknown;
   description?: unknown;
 }
 
@@ -104,9 +168,13 @@ export interface RawSchema {
   kind?: unknown;
   taskType?: unknown;
   image?: unknown;
+  /** A `{ name, type }` (one output, as plugins made by 0.1 write it) or a list of them. */
   output?: unknown;
+  /** Output name to `{ type }`, as flyte-task.config.ts writes them. */
+  outputs?: unknown;
   fields?: readonly RawField[];
   example?: unknown;
+  classPrefix?: unknown;
 }
 
 /** The names a plugin derives from its name: `acme-query` -> `flytekitplugins.acme_query`, `AcmeQueryTask`. */
@@ -121,12 +189,16 @@ export interface PluginNames {
   readonly executorClass: string;
 }
 
-export function deriveNames(name: string): PluginNames {
-  const module = name.replace(/-/g, "_");
-  const classPrefix = name
+/** `acme-query` -> `AcmeQuery`: the class prefix when the schema names none. */
+export function defaultClassPrefix(name: string): string {
+  return name
     .split("-")
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("");
+}
+
+export function deriveNames(name: string, classPrefix = defaultClassPrefix(name)): PluginNames {
+  const module = name.replace(/-/g, "_");
   return {
     name,
     distribution: `flytekitplugins-${name}`,
@@ -244,9 +316,26 @@ export function checkExample(example: unknown): Example | null {
 export function checkFieldType(type: unknown, path: SchemaPath, subject: string): FieldType {
   const normalized = typeof type === "string" ? type.replace(/\s+/g, "") : type;
   if (!(FIELD_TYPES as readonly unknown[]).includes(normalized)) {
-    throw new SchemaError(`${subject} has unknown type ${show(type)}: it must be one of ${FIELD_TYPES.join(", ")}`, path);
+    throw new SchemaError(`${subject} has unknown type ${show(type)}: it must be one of ${FIELD_TYPES.join(", ")} (a choice written choice(a|b) on the command line)`, path);
   }
   return normalized as FieldType;
+}
+
+/** Reads a type as the command line writes it: `int`, `dict[str,secret]`, `choice(read|write)`. */
+export function parseFieldType(text: string, path: SchemaPath, subject: string): { type: FieldType; choices?: string[] } {
+  const choice = /^\s*choice\s*\(([^)]*)\)\s*$/.exec(text);
+  if (choice) return { type: "choice", choices: checkChoices(choice[1]!.split("|").map((item) => item.trim()), path, subject) };
+  return { type: checkFieldType(text.trim(), path, subject) };
+}
+
+function checkChoices(choices: unknown, path: SchemaPath, subject: string): string[] {
+  const rule = "a choice needs at least one distinct, non-empty text value, e.g. choice(read|write)";
+  if (!Array.isArray(choices) || choices.length === 0) throw new SchemaError(`${subject} has no choices: ${rule}`, path);
+  for (const choice of choices) {
+    if (!SCALAR_CHECKS.str(choice) || choice === "") throw new SchemaError(`${subject} has choice ${show(choice)}: ${rule}`, path);
+  }
+  if (new Set(choices).size !== choices.length) throw new SchemaError(`${subject} lists a choice twice: ${rule}`, path);
+  return choices as string[];
 }
 
 function checkIdentifier(name: unknown, subject: string, path: SchemaPath): string {
@@ -267,20 +356,25 @@ export function checkFieldName(name: unknown, kind: Kind, path: SchemaPath = ["f
 }
 
 /** Checks that `value` is a valid `type` value; throws with a message naming the value and type. */
-export function checkValue(value: unknown, type: FieldType, subject: string, path: SchemaPath): PyValue {
-  if (!matchesType(value, type)) {
-    throw new SchemaError(`${subject} ${show(value)} is not a valid ${type}${hintFor(type)}`, path);
+export function checkValue(value: unknown, type: FieldType, subject: string, path: SchemaPath, choices?: readonly string[]): PyValue {
+  if (!matchesType(value, type) || (type === "choice" && !(choices ?? []).includes(value as string))) {
+    throw new SchemaError(`${subject} ${show(value)} is not a valid ${type}${hintFor(type, choices)}`, path);
   }
   return value as PyValue;
 }
 
-function hintFor(type: FieldType): string {
+function hintFor(type: FieldType, choices?: readonly string[]): string {
   if (type === "int") return " (a whole number)";
+  if (type === "choice") return ` (one of ${(choices ?? []).map((choice) => JSON.stringify(choice)).join(", ")})`;
+  if (type === "secret") return ' (a reference such as { group: "db", key: "password" }, never the value)';
+  if (type === "dict[str,secret]") return ' (names to references such as { group: "db", key: "password" })';
+  if (type === "json") return " (JSON data: finite numbers, ints within 2^53)";
   if (type === "bool") return " (true or false)";
   return "";
 }
 
 function matchesType(value: unknown, type: FieldType): boolean {
+  if (type in OTHER_CHECKS) return OTHER_CHECKS[type as OtherType](value);
   const list = /^list\[(\w+)\]$/.exec(type);
   if (list) return Array.isArray(value) && value.every(SCALAR_CHECKS[list[1] as ScalarType]);
   const dict = /^dict\[str,(\w+)\]$/.exec(type);
@@ -308,31 +402,60 @@ function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
   const name = checkFieldName(raw.name, kind, ["fields", key]);
   const type = checkFieldType(raw.type, ["fields", key, "type"], `field "${name}"`);
   const description = checkDescription(raw.description, ["fields", key, "description"]);
-  const base: FieldDef = { name, type, ...(description === undefined ? {} : { description }) };
+  let choices: string[] | undefined;
+  if (type === "choice") choices = checkChoices(raw.choices, ["fields", key, "choices"], `field "${name}"`);
+  else if (raw.choices !== undefined) throw new SchemaError(`field "${name}" has choices but type "${type}": only a choice has them`, ["fields", key, "choices"]);
+  const check = (value: unknown, what: string) => checkValue(value, type, `${what} of field "${name}":`, ["fields", key, what], choices);
+  const base: FieldDef = {
+    name,
+    type,
+    ...(choices === undefined ? {} : { choices }),
+    ...(description === undefined ? {} : { description }),
+    ...(raw.example === undefined ? {} : { example: check(raw.example, "example") }),
+  };
   if (raw.default === undefined) return base;
   if (raw.default === null) return { ...base, default: null };
-  const value = checkValue(raw.default, type, `default of field "${name}":`, ["fields", key, "default"]);
+  const value = check(raw.default, "default");
   checkDefaultSize(value, name, ["fields", key, "default"]);
   return { ...base, default: value };
 }
 
-function checkOutput(raw: unknown, kind: Kind): OutputDef | null {
+function checkOutputs(raw: RawSchema, kind: Kind): OutputDef[] {
+  const given = raw.outputs ?? raw.output;
   if (kind === "sql") {
-    if (raw !== undefined && raw !== null) {
-      throw new SchemaError(`output is fixed for the sql kind: it is always "${SQL_OUTPUT_NAME}" (a FlyteSchema or output_schema_type)`, ["output"]);
+    if (given !== undefined && given !== null) {
+      throw new SchemaError(`outputs are fixed for the sql kind: "${SQL_OUTPUT_NAME}" (a FlyteSchema or output_schema_type), or none with output_schema_type=None`, [raw.outputs === undefined ? "output" : "outputs"]);
     }
-    return null;
+    return [];
   }
-  if (raw === undefined || raw === null) return DEFAULT_OUTPUT;
-  if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, ["output"]);
-  const name = checkIdentifier(raw.name, "output name", ["output", "name"]);
-  if (!(OUTPUT_TYPES as readonly unknown[]).includes(raw.type)) {
-    throw new SchemaError(
-      `output "${name}" has type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")} (flytekit's shim executor cannot return lists or dicts)`,
-      ["output", "type"],
-    );
+  if (raw.outputs !== undefined && raw.output !== undefined) throw new SchemaError(`write either "outputs" or the older "output", not both`, ["output"]);
+  if (given === undefined || given === null) return [DEFAULT_OUTPUT];
+  let list: { raw: unknown; path: SchemaPath }[];
+  if (raw.outputs !== undefined) {
+    if (!isPlainObject(given)) throw new SchemaError(`outputs ${show(given)} must be an object of output name to { type }`, ["outputs"]);
+    list = Object.entries(given).map(([name, spec]) => ({ raw: isPlainObject(spec) ? { name, ...spec } : spec, path: ["outputs", name] }));
+  } else {
+    list = (Array.isArray(given) ? given : [given]).map((item, index) => ({ raw: item, path: Array.isArray(given) ? ["output", index] : ["output"] }));
   }
-  return { name, type: raw.type as OutputDef["type"] };
+  if (list.length === 0) throw new SchemaError("a generic task needs at least one output", ["outputs"]);
+  const seen = new Set<string>();
+  return list.map(({ raw: item, path }) => {
+    const output = checkOutput(item, path);
+    if (seen.has(output.name)) throw new SchemaError(`output "${output.name}" is defined twice: output names must be unique`, path);
+    seen.add(output.name);
+    return output;
+  });
+}
+
+function checkOutput(raw: unknown, path: SchemaPath): OutputDef {
+  if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, path);
+  const name = checkIdentifier(raw.name, "output name", [...path, "name"]);
+  if (RESERVED_OUTPUT_NAMES.has(name)) throw new SchemaError(`output name "${name}" is reserved: the outputs are a NamedTuple, whose ${name}() it would hide`, [...path, "name"]);
+  const type = typeof raw.type === "string" ? raw.type.replace(/\s+/g, "") : raw.type;
+  if (!(OUTPUT_TYPES as readonly unknown[]).includes(type)) {
+    throw new SchemaError(`output "${name}" has unknown type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")}`, [...path, "type"]);
+  }
+  return { name, type: type as OutputType };
 }
 
 /** Validates loose input into the schema model; the first broken rule throws a SchemaError. */
@@ -341,10 +464,10 @@ export function validateSchema(raw: RawSchema): TaskSchema {
   const kind = checkKind(raw.kind ?? "generic");
   const taskType = checkTaskType(raw.taskType);
   const image = checkImage(raw.image);
-  const output = checkOutput(raw.output, kind);
+  const outputs = checkOutputs(raw, kind);
   const example = checkExample(raw.example);
-  if (example === "sqlite" && kind !== "sql") {
-    throw new SchemaError(`example "sqlite" needs kind "sql", not "${kind}"`, ["kind"]);
+  if (example !== null && kind !== "sql") {
+    throw new SchemaError(`example "${example}" needs kind "sql", not "${kind}"`, ["kind"]);
   }
   checkFieldCount(raw.fields?.length ?? 0);
   const fields: FieldDef[] = [];
@@ -355,7 +478,18 @@ export function validateSchema(raw: RawSchema): TaskSchema {
     seen.add(field.name);
     fields.push(field);
   });
-  return { name, kind, taskType, image, output, fields, example };
+  const classPrefix = checkClassPrefix(raw.classPrefix);
+  return { name, kind, taskType, image, outputs, fields, example, ...(classPrefix === undefined ? {} : { classPrefix }) };
+}
+
+const CLASS_PREFIX_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
+
+export function checkClassPrefix(prefix: unknown): string | undefined {
+  if (prefix === undefined || prefix === null) return undefined;
+  if (typeof prefix !== "string" || prefix.length > MAX_NAME_LENGTH || !CLASS_PREFIX_PATTERN.test(prefix)) {
+    throw new SchemaError(`class prefix ${show(prefix)} is invalid: it must be a Python class name starting with a capital letter (letters and digits, e.g. SQLAlchemy)`, ["classPrefix"]);
+  }
+  return prefix;
 }
 
 /** Parses the `name:type` of --output and its prompt; the schema checks the parts. */
@@ -368,25 +502,28 @@ export function parseOutput(spec: string): { name: string; type: string } {
 // ---------------------------------------------------------------------------------------------
 // The `name:type[=default]` syntax shared by --field, prompts and `flyte-task field add`.
 
-/** Parses `retries:int=3`, `tags:list[str]=["a"]`, `timeout:float=none`; the default text is Python or JSON. */
+/** Parses `retries:int=3`, `tags:list[str]=["a"]`, `timeout:float=none`, `mode:choice(read|write)=read`; the default text is Python or JSON. */
 export function parseFieldSpec(spec: string): RawField {
-  const match = /^([^:=]*):([^=]*)(?:=([\s\S]*))?$/.exec(spec);
+  const match = /^([^:=]*):((?:choice\s*\([^)]*\))|[^=]*)(?:=([\s\S]*))?$/.exec(spec);
   if (!match) throw new SchemaError(`field "${spec}" is malformed: write name:type, name:type=default or name:type=none`, ["fields"]);
   const [, name = "", typeText = "", defaultText] = match;
-  const type = checkFieldType(typeText.trim(), ["fields", name, "type"], `field "${name}"`);
-  if (defaultText === undefined) return { name: name.trim(), type };
-  return { name: name.trim(), type, default: parseDefaultText(defaultText, type, name.trim()) };
+  const { type, choices } = parseFieldType(typeText, ["fields", name, "type"], `field "${name}"`);
+  const base: RawField = { name: name.trim(), type, ...(choices === undefined ? {} : { choices }) };
+  if (defaultText === undefined) return base;
+  return { ...base, default: parseDefaultText(defaultText, type, name.trim()) };
 }
 
 /** `none` (any case) means optional; a str default may be written bare (`hello`) or quoted. */
 export function parseDefaultText(text: string, type: FieldType, fieldName: string): PyValue | null {
   const trimmed = text.trim();
   if (/^(none|null)$/i.test(trimmed)) return null;
-  if (type === "str" && !/^["']/.test(trimmed)) return text;
+  if ((type === "str" || type === "choice") && !/^["']/.test(trimmed)) return type === "choice" ? trimmed : text;
   try {
+    // A json default is JSON text, where null may sit anywhere.
+    if (type === "json") return parseJsonDefault(trimmed);
     return parseLiteral(trimmed, { maxDepth: LIMITS.depth, numberProblem: numberTextProblem });
   } catch (error) {
-    const reason = error instanceof LiteralSyntaxError ? ` (${error.message})` : "";
+    const reason = error instanceof LiteralSyntaxError || error instanceof SyntaxError ? ` (${error.message})` : "";
     throw new SchemaError(`default of field "${fieldName}": ${show(text)} is not a valid ${type}${reason}`, ["fields", fieldName, "default"]);
   }
 }
@@ -452,7 +589,7 @@ export function checkTextSize(text: string, subject: string, path: SchemaPath): 
 function stringsIn(value: PyValue): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
   return [];
 }
 
@@ -475,4 +612,37 @@ export function checkExampleConflicts(example: string, given: { fields?: unknown
       throw new SchemaError(`--example "${example}" cannot be combined with ${flags[key]}: the example fixes its fields, kind and output`, [key]);
     }
   }
+}
+
+/**
+ * A json default: JSON.parse would round big integers and accept any depth, so the text is
+ * walked first (outside strings) for the nesting and number rules the other types follow.
+ */
+function parseJsonDefault(text: string): PyValue {
+  let depth = 0;
+  const fail = (message: string): never => {
+    throw new LiteralSyntaxError(message);
+  };
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '"') at = jsonStringEnd(text, at);
+    else if (char === "[" || char === "{") {
+      if (++depth > LIMITS.depth) fail(`nested deeper than ${LIMITS.depth} levels`);
+    } else if (char === "]" || char === "}") depth--;
+    else if (/[-0-9]/.test(char)) {
+      const number = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/.exec(text.slice(at, at + 400))?.[0] ?? char;
+      const problem = numberTextProblem(number);
+      if (problem !== undefined) fail(problem);
+      at += number.length - 1;
+    }
+  }
+  return JSON.parse(text) as PyValue;
+}
+
+function jsonStringEnd(text: string, start: number): number {
+  for (let at = start + 1; at < text.length; at++) {
+    if (text[at] === "\\") at++;
+    else if (text[at] === '"') return at;
+  }
+  return text.length;
 }

@@ -17,7 +17,7 @@ import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { checkFieldType, checkValue, deriveNames, LIMITS, SchemaError, type TaskSchema } from "./schema.js";
+import { checkValue, deriveNames, LIMITS, parseFieldType, SchemaError, type TaskSchema } from "./schema.js";
 import { readManifest, sha256, templatesFingerprint } from "./state.js";
 
 
@@ -185,7 +185,8 @@ function checkEdit(schema: TaskSchema, edit: FieldEdit): void {
   if (edit.op === "retype" && edit.default === undefined) {
     const current = schema.fields.find((field) => field.name === name)?.default;
     if (current !== undefined && current !== null) {
-      checkValue(current, checkFieldType(edit.type, ["fields", name, "type"], `field "${name}"`), `field "${name}": its default`, ["fields", name]);
+      const { type, choices } = parseFieldType(edit.type, ["fields", name, "type"], `field "${name}"`);
+      checkValue(current, type, `field "${name}": its default`, ["fields", name], choices);
     }
   }
 }

@@ -38,7 +38,7 @@ describe("the app generator", () => {
         name: ["acme-query"],
         kind: ["generic"],
         taskType: ["acme_query_v2"],
-        output: ["rows:int"],
+        output: ["rows:int report:file"],
         addField: [true, true, false],
         fieldName: ["uri", "retries"],
         fieldType: ["str", "int"],
@@ -49,13 +49,13 @@ describe("the app generator", () => {
     const config = read("acme-query/flyte-task.config.ts");
     expect(config).toContain('taskType: "acme_query_v2"');
     expect(config).toContain('image: "ghcr.io/acme/query:1.0"');
-    expect(config).toContain('output: { name: "rows", type: "int" }');
+    expect(config).toContain('outputs: {\n    rows: { type: "int" },\n    report: { type: "file" },\n  },');
     expect(config).toContain('uri: { type: "str", description: "Where the service is." }');
     expect(config).toContain('retries: { type: "int", default: 3 }');
     const python = read("acme-query/flytekitplugins/acme_query/config.py");
     expect(python).toContain("class AcmeQueryConfig:");
     expect(python).toContain("    retries: int = 3\n");
-    expect(python).toContain('OUTPUT_NAME = "rows"');
+    expect(python).toContain("    rows: int\n    report: FlyteFile\n");
     expect(existsSync(join(cwd, "acme-query", ".flyte-task", "base", "README.md"))).toBe(true);
   });
 

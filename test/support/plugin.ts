@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validate } from "dockerfile-utils";
 import { run, runBin } from "./cli.js";
-import { VENV_BIN } from "./python-env.js";
+import { FLOOR_VENV_BIN, VENV_BIN } from "./python-env.js";
 
 export function workDir(prefix = "cft-e2e-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -23,14 +23,14 @@ export interface ToolRun {
   readonly output: string;
 }
 
-export async function venvTool(tool: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ToolRun> {
-  const result = await run(join(VENV_BIN, tool), args, { cwd, env });
+export async function venvTool(tool: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, bin = VENV_BIN): Promise<ToolRun> {
+  const result = await run(join(bin, tool), args, { cwd, env });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-/** The plugin's own test suite, as its README says to run it. */
-export function pytest(plugin: string): Promise<ToolRun> {
-  return venvTool("pytest", ["-q", "-p", "no:cacheprovider"], plugin);
+/** The plugin's own test suite, as its README says to run it; `floor`: on the lowest flytekit it declares. */
+export function pytest(plugin: string, { floor = false } = {}): Promise<ToolRun> {
+  return venvTool("pytest", ["-q", "-p", "no:cacheprovider"], plugin, {}, floor ? FLOOR_VENV_BIN : VENV_BIN);
 }
 
 export function passedCount(run: ToolRun): number {

@@ -1,7 +1,10 @@
 /**
- * The Python environment the end-to-end tests run generated plugins in: a venv under
- * .cache/ with exactly the pins of dependency-versions/requirements.txt (the flytekit that
- * generated images install, pytest, ruff, pandas...).
+ * The Python environments the end-to-end tests run generated plugins in, under .cache/:
+ * - `venv`: exactly the pins of dependency-versions/requirements.txt (the newest flytekit, the
+ *   one generated images install; pytest, ruff, pandas; SQLAlchemy and flytekitplugins-sqlalchemy
+ *   for the sqlalchemy example's parity tests);
+ * - `venv-floor`: the same with the lowest flytekit plugins declare (flytekitFloor), to prove the
+ *   declared range. pandas and pyarrow keep their pins: they work with that flytekit.
  * Made when missing (by the global setup), reused after.
  */
 import { execFileSync } from "node:child_process";
@@ -13,16 +16,25 @@ export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const VENV = join(REPO_ROOT, ".cache", "venv");
 export const VENV_BIN = join(VENV, "bin");
 export const PYTHON = join(VENV_BIN, "python");
+export const FLOOR_VENV = join(REPO_ROOT, ".cache", "venv-floor");
+export const FLOOR_VENV_BIN = join(FLOOR_VENV, "bin");
 
-const REQUIREMENTS = ["flytekit", "pytest", "ruff", "pandas", "pyarrow", "hatchling"].map((name) => `${name}==${versions.pins[name]}`);
-const STAMP = join(VENV, "create-flyte-task-requirements.txt");
+const pinned = (name: string) => `${name}==${versions.pins[name]}`;
+const COMMON = ["pytest", "ruff", "pandas", "pyarrow", "hatchling"].map(pinned);
+const ENVIRONMENTS = [
+  { venv: VENV, requirements: [pinned("flytekit"), ...COMMON, pinned("sqlalchemy"), pinned("flytekitplugins-sqlalchemy")] },
+  { venv: FLOOR_VENV, requirements: [`flytekit==${versions.flytekitFloor}`, ...COMMON] },
+];
 
 export function ensurePythonEnv(log: (line: string) => void = () => {}): void {
-  const wanted = REQUIREMENTS.join("\n");
-  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === wanted) return;
-  const python = process.env.PYTHON ?? "python3";
-  log(`creating ${VENV} with ${REQUIREMENTS.join(" ")} (first run only)`);
-  if (!existsSync(PYTHON)) execFileSync(python, ["-m", "venv", VENV], { stdio: "inherit" });
-  execFileSync(PYTHON, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...REQUIREMENTS], { stdio: "inherit" });
-  writeFileSync(STAMP, wanted);
+  for (const { venv, requirements } of ENVIRONMENTS) {
+    const stamp = join(venv, "create-flyte-task-requirements.txt");
+    const python = join(venv, "bin", "python");
+    const wanted = requirements.join("\n");
+    if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) continue;
+    log(`creating ${venv} with ${requirements.join(" ")} (first run only)`);
+    if (!existsSync(python)) execFileSync(process.env.PYTHON ?? "python3", ["-m", "venv", venv], { stdio: "inherit" });
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...requirements], { stdio: "inherit" });
+    writeFileSync(stamp, wanted);
+  }
 }

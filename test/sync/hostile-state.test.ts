@@ -98,6 +98,23 @@ const PLANTED: readonly Planted[] = [
     names: [".flyte-task/base", "symlink"],
   },
   {
+    name: "a .flyte-task/txn that is a symlink to a folder outside holding a journal",
+    plant: (plugin, box) => {
+      mkdirSync(join(box, "outside-txn", "new"), { recursive: true });
+      writeFileSync(join(box, "outside-txn", "journal.json"), JSON.stringify([{ path: "README.md", staged: null, backup: null }]));
+      symlinkSync(join(box, "outside-txn"), join(plugin, ".flyte-task/txn"));
+    },
+    names: [".flyte-task/txn", "symlink"],
+  },
+  {
+    name: "a .flyte-task that is a symlink to a folder outside",
+    plant: (plugin, box) => {
+      renameSync(join(plugin, ".flyte-task"), join(box, "outside-state"));
+      symlinkSync(join(box, "outside-state"), join(plugin, ".flyte-task"));
+    },
+    names: [".flyte-task", "symlink"],
+  },
+  {
     name: "a folder of the plugin that is a symlink to a folder outside",
     plant: (plugin, box) => {
       cpSync(join(plugin, "tests"), join(box, "outside-tests"), { recursive: true });

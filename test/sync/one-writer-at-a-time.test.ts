@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runBin } from "../support/cli.js";
 import { addFieldByHand, copyPlugin, flyteTask, hashTree, smallPlugin, tempDir } from "../support/tree.js";
 
 const PAIRS = 50;
@@ -56,8 +57,11 @@ describe("one writer at a time", () => {
       for (const args of [["regenerate"], ["field", "add", "timeout:float=1.5"], ["field", "remove", "uri"]]) {
         const run = await flyteTask(plugin, ...args);
         expect(run.status, args.join(" ")).toBe(1);
-        expect(run.stderr).toBe(`error: another flyte-task (pid ${holder.pid}) is changing this plugin; run this again when it has finished\n`);
+        expect(run.stderr).toBe(`error: another flyte-task (pid ${holder.pid}) is changing this plugin; run this again when it has finished (if pid ${holder.pid} is not flyte-task, remove .flyte-task/lock)\n`);
       }
+      const create = await runBin("create-flyte-task", ["held", "--yes", "--no-git", "--force"], work);
+      expect(create.status, "create --force into the plugin").toBe(1);
+      expect(create.stderr).toContain(`another flyte-task (pid ${holder.pid}) is changing this plugin`);
       expect((await flyteTask(plugin, "check")).status).toBe(1); // out of sync, but it reads
       expect(hashTree(plugin)).toEqual(before);
     } finally {

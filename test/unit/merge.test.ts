@@ -50,5 +50,6 @@ describe("three-way merge", () => {
     const merged = mergeThreeWay("a\r\nmine\r\nc\r\n", "a\nb\nc\n", "a\ntheirs\nc\n", labels);
     expect(merged.conflicts).toBe(1);
     expect(merged.content.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(hasConflictMarkers(merged.content)).toBe(true);
   });
 });

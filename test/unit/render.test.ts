@@ -32,7 +32,8 @@ describe("rendering", () => {
       "user package.json",
       "user pyproject.toml",
       "user README.md",
-      "tool tests/conftest.py",
+      "user tests/conftest.py",
+      "tool tests/flyte_task_fixtures.py",
       "tool tests/test_config.py",
       "user tests/test_task.py",
     ]);

@@ -116,9 +116,30 @@ describe("fields", () => {
   });
 });
 
-describe("output", () => {
-  it("refuses list and dict outputs, which flytekit's shim executor cannot return", () => {
-    expect(errorOf({ ...base, output: { name: "rows", type: "list[str]" } })).toContain("must be one of str, int, float, bool");
+describe("outputs", () => {
+  it("reads the older single output, a list of outputs and the config's outputs object alike", () => {
+    const expected = [{ name: "rows", type: "list[int]" }];
+    expect(validateSchema({ ...base, output: { name: "rows", type: "list[int]" } }).outputs).toEqual(expected);
+    expect(validateSchema({ ...base, output: [{ name: "rows", type: "list[ int ]" }] }).outputs).toEqual(expected);
+    expect(validateSchema({ ...base, outputs: { rows: { type: "list[int]" } } }).outputs).toEqual(expected);
+    expect(validateSchema(base).outputs).toEqual([{ name: "result", type: "str" }]);
+  });
+
+  it("takes every type flytekit carries, several of them", () => {
+    const types = ["str", "int", "float", "bool", "datetime", "timedelta", "list[int]", "dict[str,float]", "file", "directory", "dataframe", "structured-dataset"];
+    const outputs = Object.fromEntries(types.map((type, index) => [`out${index}`, { type }]));
+    expect(validateSchema({ ...base, outputs }).outputs.map((output) => output.type)).toEqual(types);
+  });
+
+  it.each([
+    [{ outputs: { count: { type: "int" } } }, "is reserved"],
+    [{ outputs: { _rows: { type: "int" } } }, 'must not start with "_"'],
+    [{ outputs: { rows: { type: "list[list[int]]" } } }, "has unknown type"],
+    [{ outputs: {} }, "at least one output"],
+    [{ output: [{ name: "a", type: "int" }, { name: "a", type: "str" }] }, "defined twice"],
+    [{ kind: "sql", outputs: { rows: { type: "int" } } }, "fixed for the sql kind"],
+  ])("refuses %j", (raw, message) => {
+    expect(errorOf({ ...base, ...raw })).toContain(message);
   });
 });
 
@@ -150,5 +171,46 @@ describe("field specs", () => {
       const field = parseFieldSpec(spec);
       validateSchema({ ...base, fields: [field] });
     }).toThrow(message);
+  });
+});
+
+describe("secret, json and choice fields", () => {
+  it.each([
+    ["mode:choice(read|write)=read", { name: "mode", type: "choice", choices: ["read", "write"], default: "read" }],
+    ["mode:choice( read | write )", { name: "mode", type: "choice", choices: ["read", "write"] }],
+    ["password:secret", { name: "password", type: "secret" }],
+    ['password:secret={"group":"db","key":"password"}', { name: "password", type: "secret", default: { group: "db", key: "password" } }],
+    ["args:dict[str,secret]={}", { name: "args", type: "dict[str,secret]", default: {} }],
+    ['connect_args:json={"timeout": 5, "x": [null]}', { name: "connect_args", type: "json", default: { timeout: 5, x: [null] } }],
+  ])("parses %s", (spec, field) => {
+    expect(parseFieldSpec(spec)).toEqual(field);
+    expect(validateSchema({ ...base, fields: [parseFieldSpec(spec)] }).fields[0]).toEqual(field);
+  });
+
+  it.each([
+    ["mode:choice(read|write)=delete", 'is not a valid choice (one of "read", "write")'],
+    ["mode:choice(read|read)", "lists a choice twice"],
+    ["mode:choice()", "has choice"],
+    ['password:secret="hunter2"', "never the value"],
+    ['password:secret={"group":"db","mount_requirement":"DISK"}', "is not a valid secret"],
+    ['args:dict[str,secret]={"password":"hunter2"}', "is not a valid dict[str,secret]"],
+  ])("refuses %s", (spec, message) => {
+    expect(() => validateSchema({ ...base, fields: [parseFieldSpec(spec)] })).toThrow(message);
+  });
+
+  it("refuses choices on another type, and a choice without them", () => {
+    expect(errorOf({ ...base, fields: [{ name: "mode", type: "str", choices: ["a"] }] })).toContain("only a choice has them");
+    expect(errorOf({ ...base, fields: [{ name: "mode", type: "choice" }] })).toContain("has no choices");
+  });
+
+  it("checks an example against the field's type", () => {
+    expect(validateSchema({ ...base, fields: [{ name: "uri", type: "str", example: "sqlite:///db" }] }).fields[0]?.example).toBe("sqlite:///db");
+    expect(errorOf({ ...base, fields: [{ name: "retries", type: "int", example: "3" }] })).toContain('example of field "retries": "3" is not a valid int');
+  });
+
+  it("takes a class prefix, and derives the classes from it", () => {
+    expect(validateSchema({ ...base, classPrefix: "SQLAlchemy" }).classPrefix).toBe("SQLAlchemy");
+    expect(deriveNames("sqlalchemy-query", "SQLAlchemy").configClass).toBe("SQLAlchemyConfig");
+    expect(errorOf({ ...base, classPrefix: "sql_alchemy" })).toContain("class prefix");
   });
 });
