@@ -40,7 +40,7 @@ function escapeChar(char: string, quote: string): string {
       const code = char.codePointAt(0) ?? 0;
       // Control characters and lone surrogates would be invisible or invalid in UTF-8 source;
       // bidirectional controls reorder how the source reads (Trojan Source, ruff PLE2502).
-      if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0xd800 && code <= 0xdfff) || isInvisibleControl(code)) {
+      if (isInvisibleChar(code) || (code >= 0xd800 && code <= 0xdfff)) {
         return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
       }
       return char;
@@ -48,9 +48,14 @@ function escapeChar(char: string, quote: string): string {
   }
 }
 
-/** Bidirectional formatting marks and other invisible format characters (Unicode Cf ranges that matter in source). */
-function isInvisibleControl(code: number): boolean {
+/**
+ * C0 and C1 controls, bidirectional marks and other invisible format characters: text that
+ * would hide or reorder what a reader of the generated source (or README) sees.
+ */
+export function isInvisibleChar(code: number): boolean {
   return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
     code === 0x061c ||
     code === 0x00ad ||
     (code >= 0x200b && code <= 0x200f) ||
