@@ -31,6 +31,11 @@ function listItems(node: MdNode): MdNode[] {
   return (node.children ?? []).flatMap(listItems);
 }
 
+/** prettier's internal parse entry point: not in its public types, but stable across 3.x. */
+function markdownParser(): { parse(text: string, options: { parser: string }): Promise<{ ast: MdNode }> } {
+  return (prettier as unknown as { __debug: ReturnType<typeof markdownParser> }).__debug;
+}
+
 it("escapes bidi characters in Python and Markdown specials in the README", async () => {
   const plugin = await generate(workDir("cft-text-"), ["acme", "--field", `motto:str=${DEFAULT}`, "--description", `motto=${DESCRIPTION}`]);
   const check = await venvTool("ruff", ["check", "--no-cache", "--extend-select", "PLE2502", "."], plugin);
@@ -43,7 +48,7 @@ it("escapes bidi characters in Python and Markdown specials in the README", asyn
   const readme = readFileSync(join(plugin, "README.md"), "utf8");
   expect(readme).not.toMatch(/[\u202e\u2066\u2069\u200f\u061c]/);
   // The Markdown AST prettier formats with (remark): escapes and references resolved.
-  const { ast } = (await prettier.__debug.parse(readme, { parser: "markdown" })) as { ast: MdNode };
+  const { ast } = await markdownParser().parse(readme, { parser: "markdown" });
   const item = listItems(ast).map(textOf).find((text) => text.startsWith("`motto`"));
   expect(item).toBe(`\`motto\` (\`str\`, default \`${pyLiteral(DEFAULT)}\`): ${DESCRIPTION}`);
   // Nothing else in the README changed shape: the same headings as a plain plugin.
