@@ -4,10 +4,11 @@
  * each `askFor*` returns early when a flag or the file answered it.
  * Validation is the schema's: prompts call the same `check*` functions as flags.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readTextFile } from "./files.js";
 import { basename, resolve } from "node:path";
 import { InputError } from "./errors.js";
 import {
+  checkExampleConflicts,
   checkFieldName,
   checkFieldType,
   checkImage,
@@ -21,6 +22,7 @@ import {
   EXAMPLES,
   FIELD_TYPES,
   KINDS,
+  LIMITS,
   parseDefaultText,
   parseFieldSpec,
   parseFieldType,
@@ -54,17 +56,20 @@ export function fieldFromSpec(spec: string): RawField {
   try {
     return parseFieldSpec(spec);
   } catch (error) {
-    throw new InputError(`--field "${spec}": ${(error as Error).message}`);
+    // A huge spec is cut short: the line names it, the error message names the rule.
+    const shown = spec.length > 80 ? `${spec.slice(0, 77)}...` : spec;
+    throw new InputError(`--field "${shown}": ${(error as Error).message}`);
   }
 }
 
 const ANSWER_KEYS: ReadonlySet<string> = new Set(["directory", "name", "kind", "taskType", "image", "output", "example", "fields"]);
 
 export function readAnswersFile(path: string): Answers {
-  if (!existsSync(path)) throw new InputError(`answers file "${path}" does not exist`);
+  const text = readTextFile(path, { shown: `answers file "${path}"`, maxBytes: LIMITS.answersFileBytes });
+  if (text === null) throw new InputError(`answers file "${path}" does not exist`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"));
+    data = JSON.parse(text);
   } catch (error) {
     throw new InputError(`answers file "${path}" is not valid JSON: ${(error as Error).message}`);
   }
@@ -136,6 +141,7 @@ export function withExample(answers: Answers): Answers {
   if (!(EXAMPLES as readonly string[]).includes(answers.example)) {
     throw new InputError(`--example "${answers.example}" is unknown: it must be one of ${EXAMPLES.join(", ")}`);
   }
+  checkExampleConflicts(answers.example, answers);
   return { ...EXAMPLE_ANSWERS[answers.example as Example], ...answers };
 }
 

@@ -6,7 +6,7 @@
  */
 import { Node, Project, SyntaxKind, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import { CONFIG_FILE } from "./ownership.js";
-import { checkValue, parseFieldType, SchemaError, validateSchema, type FieldType, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
+import { checkValue, LIMITS, numberTextProblem, parseFieldType, SchemaError, validateSchema, type FieldType, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
 
 import { ConfigError } from "./errors.js";
 
@@ -59,7 +59,51 @@ function unsupported(node: Node): never {
   fail(node, `${name} (${text}) is not supported: write plain literal data inside defineTaskType({...})`);
 }
 
+/**
+ * Refuses brackets nested deeper than the limit before the TypeScript parser sees the text:
+ * its recursive descent (and ours in toLiteral) would overflow the stack on 20,000 levels.
+ * Strings and comments are skipped so that brackets inside them do not count.
+ */
+function checkNesting(text: string): void {
+  let depth = 0;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '"' || char === "'" || char === "`") at = skipString(text, at);
+    else if (char === "/" && text[at + 1] === "/") at = lineEnd(text, at);
+    else if (char === "/" && text[at + 1] === "*") at = commentEnd(text, at);
+    else if (char === "(" || char === "[" || char === "{") {
+      if (++depth > LIMITS.depth) throw new ConfigError(`${CONFIG_FILE}:${lineColumn(text, at)}: nested deeper than ${LIMITS.depth} levels: flatten the data`);
+    } else if (char === ")" || char === "]" || char === "}") depth--;
+  }
+}
+
+function skipString(text: string, start: number): number {
+  const quote = text[start];
+  for (let at = start + 1; at < text.length; at++) {
+    if (text[at] === "\\") at++;
+    else if (text[at] === quote || (quote !== "`" && text[at] === "\n")) return at;
+  }
+  return text.length;
+}
+
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf("\n", start);
+  return end < 0 ? text.length : end;
+}
+
+function commentEnd(text: string, start: number): number {
+  const end = text.indexOf("*/", start + 2);
+  return end < 0 ? text.length : end + 1;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `${line}:${offset - before.lastIndexOf("\n")}`;
+}
+
 function parse(text: string): SourceFile {
+  checkNesting(text);
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
   const file = project.createSourceFile(CONFIG_FILE, text, { overwrite: true });
   const diagnostic = project.getProgram().getSyntacticDiagnostics(file)[0];
@@ -114,13 +158,13 @@ function toLiteral(node: Node, path: string[], positions: Map<string, string>): 
   positions.set(path.join("/"), where(node));
   const value = unwrap(node);
   if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) return value.getLiteralValue();
-  if (Node.isNumericLiteral(value)) return numberOf(value.getText());
+  if (Node.isNumericLiteral(value)) return numberOf(value);
   if (Node.isTrueLiteral(value)) return true;
   if (Node.isFalseLiteral(value)) return false;
   if (Node.isNullLiteral(value)) return null;
   const operand = Node.isPrefixUnaryExpression(value) ? value.getOperand() : undefined;
   if (Node.isPrefixUnaryExpression(value) && Node.isNumericLiteral(operand)) {
-    const number = numberOf(operand.getText());
+    const number = numberOf(operand, value.getOperatorToken() === SyntaxKind.MinusToken ? "-" : "");
     if (value.getOperatorToken() === SyntaxKind.MinusToken) return -number;
     if (value.getOperatorToken() === SyntaxKind.PlusToken) return number;
   }
@@ -134,6 +178,7 @@ function toLiteral(node: Node, path: string[], positions: Map<string, string>): 
     const object: { [key: string]: Literal } = {};
     for (const property of value.getProperties()) {
       const key = propertyName(property);
+      if (Object.hasOwn(object, key)) fail(property, `key "${key}" is given twice (first at ${positions.get([...path, key].join("/"))}): each key may appear once`);
       const item = toLiteral((property as Node & { getInitializerOrThrow(): Node }).getInitializerOrThrow(), [...path, key], positions);
       positions.set([...path, key].join("/"), where(property));
       // defineProperty, not assignment: a key such as "__proto__" is data here.
@@ -148,8 +193,11 @@ function toLiteral(node: Node, path: string[], positions: Map<string, string>): 
  * A numeric literal's value from its text: ts-morph's getLiteralValue() misreads exponents
  * (`1e-7` comes back as 1), and JSON writes small and large floats with one.
  */
-function numberOf(text: string): number {
-  return Number(text.replace(/_/g, ""));
+function numberOf(node: Node, sign = ""): number {
+  // The rule is checked on the text: converting first would round 2**63 to 9223372036854776000.
+  const problem = numberTextProblem(sign + node.getText());
+  if (problem !== undefined) fail(node, problem);
+  return Number(node.getText().replace(/_/g, ""));
 }
 
 function isObject(value: Literal | undefined): value is { [key: string]: Literal } {

@@ -7,8 +7,18 @@ import type { PyValue } from "./python.js";
 
 export class LiteralSyntaxError extends Error {}
 
-export function parseLiteral(text: string): PyValue | null {
-  const parser = new LiteralParser(text);
+/** The rules the schema applies while parsing: the parser itself only knows the syntax. */
+export interface LiteralRules {
+  /** Brackets may nest this deep; deeper input is refused before the stack could overflow. */
+  readonly maxDepth: number;
+  /** The broken rule for a number's text (checked before converting, which may round), if any. */
+  readonly numberProblem: (text: string) => string | undefined;
+}
+
+const NO_RULES: LiteralRules = { maxDepth: Infinity, numberProblem: () => undefined };
+
+export function parseLiteral(text: string, rules: LiteralRules = NO_RULES): PyValue | null {
+  const parser = new LiteralParser(text, rules);
   const value = parser.value();
   parser.end();
   return value;
@@ -25,14 +35,17 @@ const WORDS: Readonly<Record<string, boolean | null>> = {
 
 class LiteralParser {
   private pos = 0;
+  private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly rules: LiteralRules,
+  ) {}
 
   value(): PyValue | null {
     this.skipSpace();
     const char = this.text[this.pos];
-    if (char === "[") return this.list();
-    if (char === "{") return this.dict();
+    if (char === "[" || char === "{") return this.nested(char);
     if (char === '"' || char === "'") return this.string();
     if (char !== undefined && /[-+0-9.]/.test(char)) return this.number();
     return this.word();
@@ -41,6 +54,13 @@ class LiteralParser {
   end(): void {
     this.skipSpace();
     if (this.pos < this.text.length) this.fail(`unexpected "${this.text.slice(this.pos)}"`);
+  }
+
+  private nested(char: "[" | "{"): PyValue {
+    if (++this.depth > this.rules.maxDepth) this.fail(`nested deeper than ${this.rules.maxDepth} levels`);
+    const value = char === "[" ? this.list() : this.dict();
+    this.depth--;
+    return value;
   }
 
   private list(): PyValue[] {
@@ -113,6 +133,8 @@ class LiteralParser {
     const match = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(this.text.slice(this.pos));
     if (!match) this.fail(`"${this.text.slice(this.pos)}" is not a number`);
     this.pos += match[0].length;
+    const problem = this.rules.numberProblem(match[0]);
+    if (problem !== undefined) this.fail(problem);
     return Number(match[0]);
   }
 

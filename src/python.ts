@@ -38,13 +38,31 @@ function escapeChar(char: string, quote: string): string {
       return `\\${quote}`;
     default: {
       const code = char.codePointAt(0) ?? 0;
-      // Control characters and lone surrogates would be invisible or invalid in UTF-8 source.
-      if (code < 0x20 || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) {
+      // Control characters and lone surrogates would be invisible or invalid in UTF-8 source;
+      // bidirectional controls reorder how the source reads (Trojan Source, ruff PLE2502).
+      if (isInvisibleChar(code) || (code >= 0xd800 && code <= 0xdfff)) {
         return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
       }
       return char;
     }
   }
+}
+
+/**
+ * C0 and C1 controls, bidirectional marks and other invisible format characters: text that
+ * would hide or reorder what a reader of the generated source (or README) sees.
+ */
+export function isInvisibleChar(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x00ad ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x206f) ||
+    code === 0xfeff
+  );
 }
 
 function hex(code: number, width: number): string {

@@ -12,7 +12,7 @@ import HandlebarsRuntime from "handlebars/runtime";
 import { formatFile } from "./format.js";
 import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
-import { pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
+import { isInvisibleChar, pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
 import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type SecretRef, type TaskSchema } from "./schema.js";
 import versions from "./dependency-versions.js";
 import { PRECOMPILED } from "./templates-precompiled.js";
@@ -512,10 +512,34 @@ const HELPERS = {
   /** Whether any argument is truthy (a non-empty list counts): `{{#if (or a b)}}`. */
   or: (...args: unknown[]) => args.slice(0, -1).some((arg) => (Array.isArray(arg) ? arg.length > 0 : Boolean(arg))),
   /** Text that stays one Markdown list item: line breaks become spaces. */
-  markdownLine: (text: unknown) => String(text).replace(/\s*\r?\n\s*/g, " "),
+  markdownLine: (text: unknown) => markdownText(String(text)),
+  markdownCode: (text: unknown) => markdownCodeSpan(String(text)),
   /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */
   imports: (...args: unknown[]) => sortImportNames(args.slice(0, -1).map(String)).join(", "),
 };
+
+/** Characters that mean something inline in Markdown (GFM tables and strikethrough included). */
+const MARKDOWN_SPECIAL = /[\\`*_[\]<>|~&]/g;
+
+/**
+ * User text as one line of Markdown that renders to exactly that text: special characters
+ * backslash-escaped, and line breaks, other control characters and bidirectional marks as
+ * numeric character references, so the README's source shows no invisible reordering and a
+ * newline cannot end the list item.
+ */
+export function markdownText(text: string): string {
+  return [...text.replace(MARKDOWN_SPECIAL, (char) => `\\${char}`)].map((char) => (isInvisibleChar(char.codePointAt(0)!) ? `&#x${char.codePointAt(0)!.toString(16).toUpperCase()};` : char)).join("");
+}
+
+
+/** An inline code span holding `text` exactly: its fence is longer than any backtick run inside. */
+export function markdownCodeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  // CommonMark strips one space from each end when both are there, and a backtick at an end would join the fence.
+  const pad = /^`|`$/.test(text) || (/^ .* $/s.test(text) && text.trim() !== "") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
 
 function withHelpers<E extends HandlebarsEnvironment>(environment: E): E {
   environment.registerHelper(HELPERS);

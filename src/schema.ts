@@ -393,6 +393,7 @@ export function checkDescription(description: unknown, path: SchemaPath): string
   }
   // Surrounding white space is not kept: formatters would strip it from docstrings anyway.
   const trimmed = description.trim();
+  checkTextSize(trimmed, "description", path);
   return trimmed === "" ? undefined : trimmed;
 }
 
@@ -414,7 +415,9 @@ function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
   };
   if (raw.default === undefined) return base;
   if (raw.default === null) return { ...base, default: null };
-  return { ...base, default: check(raw.default, "default") };
+  const value = check(raw.default, "default");
+  checkDefaultSize(value, name, ["fields", key, "default"]);
+  return { ...base, default: value };
 }
 
 function checkOutputs(raw: RawSchema, kind: Kind): OutputDef[] {
@@ -466,6 +469,7 @@ export function validateSchema(raw: RawSchema): TaskSchema {
   if (example !== null && kind !== "sql") {
     throw new SchemaError(`example "${example}" needs kind "sql", not "${kind}"`, ["kind"]);
   }
+  checkFieldCount(raw.fields?.length ?? 0);
   const fields: FieldDef[] = [];
   const seen = new Set<string>();
   (raw.fields ?? []).forEach((rawField, index) => {
@@ -516,8 +520,8 @@ export function parseDefaultText(text: string, type: FieldType, fieldName: strin
   if ((type === "str" || type === "choice") && !/^["']/.test(trimmed)) return type === "choice" ? trimmed : text;
   try {
     // A json default is JSON text, where null may sit anywhere.
-    if (type === "json") return JSON.parse(trimmed) as PyValue;
-    return parseLiteral(trimmed);
+    if (type === "json") return parseJsonDefault(trimmed);
+    return parseLiteral(trimmed, { maxDepth: LIMITS.depth, numberProblem: numberTextProblem });
   } catch (error) {
     const reason = error instanceof LiteralSyntaxError || error instanceof SyntaxError ? ` (${error.message})` : "";
     throw new SchemaError(`default of field "${fieldName}": ${show(text)} is not a valid ${type}${reason}`, ["fields", fieldName, "default"]);
@@ -528,4 +532,117 @@ function show(value: unknown): string {
   if (value === undefined) return "(missing)";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits: sane bounds so that hostile or mistaken input is refused fast with a clear line
+// instead of exhausting memory, the stack or the generated code's readers.
+
+export const LIMITS = {
+  fields: 500,
+  /** UTF-8 bytes of a description and of each string in a default. */
+  textBytes: 4096,
+  answersFileBytes: 1024 * 1024,
+  configFileBytes: 1024 * 1024,
+  /** Brackets nested in a default or the config file. */
+  depth: 64,
+} as const;
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * The rule for a number written as text, checked on the TEXT before it becomes a JS number
+ * (which would round 9223372036854775808 to 9223372036854776000). Flyte ints are 64-bit;
+ * integers beyond JS's exact range (2^53-1) are refused rather than rounded, because a default
+ * that changes value on the way into config.py would be a silent bug. Returns the broken
+ * rule's message, or undefined.
+ */
+export function numberTextProblem(text: string): string | undefined {
+  const plain = text.replace(/_/g, "");
+  const integer = /^[-+]?(?:\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$/.test(plain);
+  if (integer) return integerProblem(text, plain);
+  if (!Number.isFinite(Number(plain))) return `${text} is not a finite float: floats must be within ±1.7976931348623157e308`;
+  return undefined;
+}
+
+function integerProblem(text: string, plain: string): string | undefined {
+  const negative = plain.startsWith("-");
+  const magnitude = BigInt(plain.replace(/^[-+]/, ""));
+  const value = negative ? -magnitude : magnitude;
+  if (value > INT64_MAX || value < INT64_MIN) {
+    return `integer ${text} is outside 64 bits: ints must be within ${INT64_MIN} to ${INT64_MAX}`;
+  }
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    return `integer ${text} cannot be kept exact: ints must be within ±${Number.MAX_SAFE_INTEGER}`;
+  }
+  return undefined;
+}
+
+/** A string longer than `LIMITS.textBytes` in UTF-8, named by `subject`. */
+export function checkTextSize(text: string, subject: string, path: SchemaPath): void {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > LIMITS.textBytes) throw new SchemaError(`${subject} is ${bytes} bytes: at most ${LIMITS.textBytes} bytes are allowed`, path);
+}
+
+/** Every string inside a default, for the size rule. */
+function stringsIn(value: PyValue): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
+  return [];
+}
+
+export function checkDefaultSize(value: PyValue, fieldName: string, path: SchemaPath): void {
+  for (const text of stringsIn(value)) checkTextSize(text, `default of field "${fieldName}" (a string in it)`, path);
+}
+
+export function checkFieldCount(count: number): void {
+  if (count > LIMITS.fields) throw new SchemaError(`${count} fields given: at most ${LIMITS.fields} fields are allowed`, ["fields"]);
+}
+
+/**
+ * `--example` is a complete preset: its executor and tests use exactly its fields, kind and
+ * output, so a flag that changes them would produce a plugin that does not work.
+ */
+export function checkExampleConflicts(example: string, given: { fields?: unknown; kind?: unknown; output?: unknown }): void {
+  const flags = { fields: "--field", kind: "--kind", output: "--output" } as const;
+  for (const key of ["fields", "kind", "output"] as const) {
+    if (given[key] !== undefined) {
+      throw new SchemaError(`--example "${example}" cannot be combined with ${flags[key]}: the example fixes its fields, kind and output`, [key]);
+    }
+  }
+}
+
+/**
+ * A json default: JSON.parse would round big integers and accept any depth, so the text is
+ * walked first (outside strings) for the nesting and number rules the other types follow.
+ */
+function parseJsonDefault(text: string): PyValue {
+  let depth = 0;
+  const fail = (message: string): never => {
+    throw new LiteralSyntaxError(message);
+  };
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at]!;
+    if (char === '"') at = jsonStringEnd(text, at);
+    else if (char === "[" || char === "{") {
+      if (++depth > LIMITS.depth) fail(`nested deeper than ${LIMITS.depth} levels`);
+    } else if (char === "]" || char === "}") depth--;
+    else if (/[-0-9]/.test(char)) {
+      const number = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/.exec(text.slice(at, at + 400))?.[0] ?? char;
+      const problem = numberTextProblem(number);
+      if (problem !== undefined) fail(problem);
+      at += number.length - 1;
+    }
+  }
+  return JSON.parse(text) as PyValue;
+}
+
+function jsonStringEnd(text: string, start: number): number {
+  for (let at = start + 1; at < text.length; at++) {
+    if (text[at] === "\\") at++;
+    else if (text[at] === '"') return at;
+  }
+  return text.length;
 }

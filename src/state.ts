@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { InputError } from "./errors.js";
-import { readIfExists } from "./files.js";
+import { readTextFile } from "./files.js";
 import type { Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
 
@@ -85,13 +85,15 @@ export function checkNoLinkedFolders(root: string, path: string, source: string)
   }
 }
 
+const STATE_ADVICE = `restore it from git (git checkout -- ${STATE_DIR}) or regenerate from a clean checkout`;
+
 function stateError(file: string, rule: string): InputError {
-  return new InputError(`${file}: ${rule}; restore it from git (git checkout -- ${STATE_DIR}) or regenerate from a clean checkout`);
+  return new InputError(`${file}: ${rule}; ${STATE_ADVICE}`);
 }
 
 /** The manifest, checked entry by entry; null when the plugin has none. */
 export function readManifest(root: string): Manifest | null {
-  const text = readIfExists(join(root, MANIFEST_PATH));
+  const text = readTextFile(join(root, MANIFEST_PATH), { shown: MANIFEST_PATH, advice: STATE_ADVICE });
   if (text === null) return null;
   let data: unknown;
   try {
@@ -127,7 +129,7 @@ function checkManifest(data: unknown): Manifest {
 
 export function readBase(root: string, path: string): string | null {
   checkNoLinkedFolders(root, basePath(path), BASE_DIR);
-  return readIfExists(join(root, basePath(path)));
+  return readTextFile(join(root, basePath(path)), { shown: basePath(path), advice: STATE_ADVICE });
 }
 
 let fingerprint: string | undefined;

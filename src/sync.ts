@@ -9,7 +9,7 @@ import { applyChanges, hasPendingChange, pendingChangeError, recoverInterrupted 
 import type { FieldEdit } from "./config-file.js";
 import { InputError } from "./errors.js";
 import { withLock } from "./lock.js";
-import { readIfExists } from "./files.js";
+import { readIfExists, readTextFile } from "./files.js";
 import { formatTypeScriptRange } from "./format.js";
 import { normalize, restyle, styleOf } from "./line-endings.js";
 import { hasConflictMarkers } from "./merge.js";
@@ -17,7 +17,7 @@ import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
 import { scanReferences } from "./references.js";
-import { checkValue, parseFieldType, SchemaError, type TaskSchema } from "./schema.js";
+import { checkValue, deriveNames, LIMITS, parseFieldType, SchemaError, type TaskSchema } from "./schema.js";
 import { readManifest, sha256, templatesFingerprint } from "./state.js";
 
 
@@ -35,7 +35,7 @@ function configFile(): Promise<typeof import("./config-file.js")> {
 }
 
 function readConfigText(root: string): string {
-  const text = readIfExists(join(root, CONFIG_FILE));
+  const text = readTextFile(join(root, CONFIG_FILE), { shown: CONFIG_FILE, maxBytes: LIMITS.configFileBytes });
   if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
   return text;
 }
@@ -171,7 +171,7 @@ async function editFieldsUnlocked(root: string, edit: FieldEdit, options: SyncOp
   // Edited as LF without a BOM, then written back in the file's own endings and BOM.
   const edited = editConfig(normalize(before), edit);
   const after = restyle(await formatTypeScriptRange(edited.text, edited.range), styleOf(before));
-  const overrides = referencesFor(root, edit, options);
+  const overrides = referencesFor(root, edit, deriveNames(schemaBefore.name).configClass, options);
   return sync(root, after, options, [{ path: CONFIG_FILE, before, after }], overrides);
 }
 
@@ -192,13 +192,13 @@ function checkEdit(schema: TaskSchema, edit: FieldEdit): void {
 }
 
 /** For rename: the user's Python with certain references rewritten; for rename and remove, lists the rest. */
-function referencesFor(root: string, edit: FieldEdit, options: SyncOptions): Map<string, string> {
+function referencesFor(root: string, edit: FieldEdit, configClass: string, options: SyncOptions): Map<string, string> {
   const overrides = new Map<string, string>();
   if (edit.op !== "rename" && edit.op !== "remove") return overrides;
   const name = edit.op === "rename" ? edit.from : edit.name;
   for (const path of userPythonFiles(root)) {
     const source = readIfExists(join(root, path))!;
-    const scan = scanReferences(source, name, edit.op === "rename" ? edit.to : undefined);
+    const scan = scanReferences(source, name, configClass, edit.op === "rename" ? edit.to : undefined);
     if (scan.rewritten > 0) {
       overrides.set(path, scan.source);
       options.log(`rewrote ${scan.rewritten} reference(s) to "${name}" in ${path}`);
