@@ -4,9 +4,10 @@
  * each `askFor*` returns early when a flag or the file answered it.
  * Validation is the schema's: prompts call the same `check*` functions as flags.
  */
+import { readdirSync, statSync } from "node:fs";
 import { readTextFile } from "./files.js";
 import { basename, resolve } from "node:path";
-import { InputError } from "./errors.js";
+import { CancelledError, InputError } from "./errors.js";
 import {
   checkExampleConflicts,
   checkFieldName,
@@ -49,7 +50,12 @@ export interface Answers {
   output?: string | string[];
   example?: string;
   fields?: RawField[];
+  /** What to do with a target folder that is not empty: set by --force, or asked first. */
+  existing?: ExistingFolder;
 }
+
+/** A non-empty target: empty it first (keeping .git), or write the plugin alongside its files. */
+export type ExistingFolder = "empty" | "alongside";
 
 /** A `name:type[=default]` field from a flag or the answers file; a bad one names the spec. */
 export function fieldFromSpec(spec: string): RawField {
@@ -232,6 +238,27 @@ export async function askForDirectory(ask: Ask, answers: Answers): Promise<void>
   });
 }
 
+/**
+ * A target that exists and is not empty is asked about before anything else, as create-vite
+ * does: cancel, empty it, or write alongside what is there.
+ */
+export async function askForExistingFolder(ask: Ask, answers: Answers): Promise<void> {
+  const directory = answers.directory ?? answers.name;
+  if (answers.existing !== undefined || directory === undefined || !isNonEmptyFolder(resolve(directory))) return;
+  const choices = ["Cancel", "Remove existing files and continue", "Write alongside the existing files"];
+  const reply = await askOne(ask, { type: "select", name: "existing", message: `Folder "${directory}" is not empty. How to proceed?`, choices, default: choices[0] });
+  if (reply === choices[0]) throw new CancelledError();
+  answers.existing = reply === choices[1] ? "empty" : "alongside";
+}
+
+function isNonEmptyFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory() && readdirSync(path).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export async function askForName(ask: Ask, answers: Answers): Promise<void> {
   if (answers.name !== undefined) return;
   answers.name = await askOne(ask, {
@@ -316,7 +343,7 @@ async function askForField(ask: Ask, kind: Kind, taken: readonly RawField[]): Pr
   const defaultText = await askOne(ask, {
     type: "input",
     name: "fieldDefault",
-    message: "Default (empty: required; none: optional):",
+    message: "Default, as in Python or JSON (empty: required; none: optional; lists and dicts in JSON, e.g. [\"a\"] or {\"k\": 1}):",
     default: "",
     validate: validator((input) => input === "" || checkDefault(parseDefaultText(input, type, name), type, name, choices)),
   });
@@ -329,4 +356,4 @@ function checkDefault(value: PyValue | null, type: FieldType, name: string, choi
   if (value !== null) checkValue(value, type, `default of field "${name}":`, ["fields", name, "default"], choices);
 }
 
-export const QUESTIONS = [askForDirectory, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;
+export const QUESTIONS = [askForDirectory, askForExistingFolder, askForName, askForKind, askForTaskType, askForImage, askForOutput, askForFields] as const;

@@ -10,10 +10,12 @@ import { parseArgs } from "node:util";
 import { fieldFromSpec, rawSchemaOf, readAnswersFile, withDefaults, withExample, type Answers } from "./answers.js";
 import type { FieldEdit } from "./config-file.js";
 import type { CreateOptions } from "./create.js";
-import { ConfigError, InputError } from "./errors.js";
+import { EXIT_CANCELLED, runCancelCleanups } from "./cancel.js";
+import { ConfigError, InputError, isCancel } from "./errors.js";
 import { toolVersion } from "./paths.js";
-import { EXAMPLES, parseFieldType, FIELD_TYPES, parseDefaultText, parseFieldSpec, SchemaError, validateSchema, type RawField } from "./schema.js";
+import { parseDefaultText, parseFieldSpec, parseFieldType, SchemaError, validateSchema, type RawField } from "./schema.js";
 import { checkTarget } from "./target.js";
+import { commandUsage, COMMANDS, CREATE_USAGE, didYouMean, flagError, globalUsage } from "./usage.js";
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -54,48 +56,20 @@ export const CREATE_FLAGS = {
   version: { type: "boolean", short: "V" },
 } as const;
 
-export const CREATE_USAGE = `Usage: create-flyte-task [directory] [flags]
-
-Scaffolds a Flyte pre-built container task plugin (a Python package) in <directory>.
-
-Flags:
-  --name <name>            plugin name, lower-case words joined by hyphens (default: the directory's name)
-  --kind <kind>            generic (default) or sql
-  --task-type <type>       the Flyte task type (default: the name with - replaced by _)
-  --image <ref>            the container image the task runs in
-                           (default: localhost:30000/flytekitplugins-<name>:0.1.0)
-  --field <spec>           a config field, repeatable: name:type, name:type=default, name:type=none
-                           types: ${FIELD_TYPES.join(", ")}
-  --description <n=text>   a field's description, repeatable
-  --output <name:type>     a generic task's output, repeatable: str, int, float, bool, datetime,
-                           timedelta, list[...], dict[str,...], file, directory, dataframe,
-                           structured-dataset
-                           (default: result:str)
-  --example <name>         write a complete example plugin: ${EXAMPLES.join(", ")}
-  --answers <file.json>    read answers from a JSON file (flags win)
-  -y, --yes                take the default for every question a flag did not answer
-  --dry-run                list what would be written; write nothing
-  --force                  write into a non-empty directory
-  --install                create .venv, install the plugin with its test extras, run its tests
-  --no-git                 skip git init and the first commit
-  -h, --help               show this help
-  -V, --version            show the version
-`;
-
 type ParsedFlags = ReturnType<typeof parseCreateArgs>["values"];
 
 function parseCreateArgs(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: CREATE_FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new InputError(`${(error as Error).message.split("\n")[0]}: see --help`);
+    throw new InputError(flagError((error as Error).message, CREATE_FLAGS, "create-flyte-task"));
   }
 }
 
 /** Parses argv into options and the answers that flags and the answers file give. */
 export function readCreateArgs(argv: readonly string[]): { options: CreateFlags; answers: Answers } {
   const { values, positionals } = parseCreateArgs(argv);
-  if (positionals.length > 1) throw new InputError(`too many arguments "${positionals.join(" ")}": give one directory`);
+  if (positionals.length > 1) throw new InputError(tooManyArguments(positionals));
   const options: CreateFlags = {
     directory: positionals[0],
     yes: values.yes ?? false,
@@ -111,6 +85,16 @@ export function readCreateArgs(argv: readonly string[]): { options: CreateFlags;
   if (options.help || options.version) return { options, answers: {} };
   const fromFile = values.answers === undefined ? {} : readAnswersFile(values.answers);
   return { options, answers: { ...fromFile, ...answersFromFlags(values, options.directory, fromFile) } };
+}
+
+/**
+ * `npm init flyte-task x --field a:str` hands `--field` to npm itself, and the tool sees only
+ * `x a:str`: say so, since the fix (a `--` before the flags) is not obvious.
+ */
+function tooManyArguments(positionals: readonly string[]): string {
+  const underNpm = process.env.npm_config_user_agent !== undefined || positionals.slice(1).some((word) => /[:=]/.test(word));
+  const hint = underNpm ? `; npm init passes flags on only after --: npm init flyte-task ${positionals[0]} -- --field ...` : "";
+  return `too many arguments "${positionals.join(" ")}": give one directory${hint}`;
 }
 
 function answersFromFlags(values: ParsedFlags, directory: string | undefined, fromFile: Answers): Answers {
@@ -158,7 +142,9 @@ export async function createMain(argv: readonly string[]): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   if (isTerminal() && !options.yes) {
     const { runGenerator } = await import("./run-generator.js");
-    await runGenerator({ answers, create: options.create, interactive: true, ...(options.directory ? { target: resolve(options.directory) } : {}) });
+    // --force answers the question about a non-empty folder: write alongside its files.
+    const given: Answers = options.create.force ? { ...answers, existing: "alongside" } : answers;
+    await runGenerator({ answers: given, create: options.create, interactive: true, ...(options.directory ? { target: resolve(options.directory) } : {}) });
     return EXIT_OK;
   }
   // Everything is known: refuse bad input now, then run the stages directly.
@@ -173,28 +159,6 @@ export async function createMain(argv: readonly string[]): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 // flyte-task
-
-export const FLYTE_TASK_USAGE = `Usage: flyte-task <command> [flags]
-
-Keeps a plugin made by create-flyte-task in sync with its flyte-task.config.ts.
-
-Commands:
-  regenerate [--dry-run] [--force]     bring every generated file in line with the schema
-  check [--diff]                       exit 1 when regenerate would change something
-  field add <name:type[=default]> [--description <text>]
-  field remove <name>
-  field rename <old> <new>
-  field retype <name> <type> [--default <value>]
-                                       edit the schema, then regenerate
-
-Flags:
-  -C <dir>        run in <dir> instead of the current folder
-  --dry-run       print the unified diff; write nothing
-  --force         overwrite generated files that were edited by hand
-  --diff          with check: print the diff
-  -h, --help      show this help
-  -V, --version   show the version
-`;
 
 const FLYTE_TASK_FLAGS = {
   C: { type: "string", short: "C" },
@@ -211,7 +175,7 @@ function parseFlyteTaskArgs(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: FLYTE_TASK_FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new InputError(`${(error as Error).message.split("\n")[0]}: see --help`);
+    throw new InputError(flagError((error as Error).message, FLYTE_TASK_FLAGS, "flyte-task"));
   }
 }
 
@@ -222,8 +186,11 @@ export async function flyteTaskMain(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   const [command, ...rest] = positionals;
-  if (values.help || command === undefined) {
-    process.stdout.write(FLYTE_TASK_USAGE);
+  if (command !== undefined && COMMANDS[command] === undefined) {
+    throw new InputError(`unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}: see flyte-task --help`);
+  }
+  if (values.help || command === undefined || (command === "field" && rest.length === 0)) {
+    process.stdout.write(command === undefined ? globalUsage() : commandUsage(command));
     return values.help ? EXIT_OK : EXIT_BAD_INPUT;
   }
   const root = resolve(values.C ?? ".");
@@ -235,10 +202,9 @@ export async function flyteTaskMain(argv: readonly string[]): Promise<number> {
     log: (line: string) => process.stdout.write(`${line}\n`),
     error: (line: string) => process.stderr.write(`${line}\n`),
   };
-  if (command === "regenerate" && rest.length === 0) return sync.regenerate(root, options);
-  if (command === "check" && rest.length === 0) return sync.check(root, options);
   if (command === "field") return sync.editFields(root, fieldEdit(rest, values.description, values.default), options);
-  throw new InputError(`unknown command "${positionals.join(" ")}": see flyte-task --help`);
+  if (rest.length > 0) throw new InputError(`flyte-task ${command} takes no arguments, got "${rest.join(" ")}": see flyte-task ${command} --help`);
+  return command === "regenerate" ? sync.regenerate(root, options) : sync.check(root, options);
 }
 
 function fieldEdit(args: readonly string[], description: string | undefined, defaultText: string | undefined): FieldEdit {
@@ -259,12 +225,17 @@ function fieldEdit(args: readonly string[], description: string | undefined, def
       if (first === undefined || second === undefined) throw usage("retype <name> <type> [--default <value>]");
       return { op, name: first, type: second, ...(defaultText === undefined ? {} : { default: parseDefaultText(defaultText, parseFieldType(second, [], `field "${first}"`).type, first) }) };
     default:
-      throw new InputError(`unknown field command "${op ?? ""}": use add, remove, rename or retype`);
+      throw new InputError(`unknown field command "${op ?? ""}"${didYouMean(op ?? "", ["add", "remove", "rename", "retype"])}: use add, remove, rename or retype`);
   }
 }
 
 /** Runs a main function as the process: one line per error, and the exit code. */
 export async function runProcess(main: (argv: readonly string[]) => Promise<number>): Promise<void> {
+  // Ctrl-C outside a question (a question handles its own): one line, exit 130.
+  process.once("SIGINT", () => {
+    cancelled();
+    process.exit(EXIT_CANCELLED);
+  });
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
@@ -272,7 +243,14 @@ export async function runProcess(main: (argv: readonly string[]) => Promise<numb
   }
 }
 
+function cancelled(): number {
+  process.stdout.write(["", "Cancelled.", ...runCancelCleanups()].join("\n") + "\n");
+  return EXIT_CANCELLED;
+}
+
 function reportError(error: unknown): number {
+  // Ctrl-C at a question can also reach here as the prompt library's own error.
+  if (isCancel(error)) return cancelled();
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof InputError || error instanceof SchemaError || error instanceof ConfigError) {
     process.stderr.write(`error: ${message}\n`);

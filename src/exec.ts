@@ -1,6 +1,6 @@
 /**
- * The outside programs the tool runs, through execa: git for the first commit, and python,
- * pip and pytest for `--install`. Progress goes to `log` line by line.
+ * The outside programs the tool runs, through execa: git for the first commit (its output goes
+ * to `log` line by line), and python, pip and pytest for `--install`, shown as they write it.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -40,16 +40,29 @@ export async function initRepository(root: string, log: Log): Promise<void> {
   await run("git", [...fallback, "commit", "--quiet", "--no-verify", "-m", "Scaffold with create-flyte-task"], root, log);
 }
 
+/**
+ * Runs a long step with its output shown as the program writes it (pip's progress, pytest's
+ * report), not line by line through `log`; a failure says what to run to resume.
+ */
+async function runShown(command: string, args: readonly string[], cwd: string, resume: string): Promise<void> {
+  const { execa } = await import("execa");
+  const result = await execa(command, args, { cwd, stdio: "inherit", reject: false });
+  if (result.exitCode !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.exitCode ?? result.signal}); to resume: cd ${cwd} && ${resume}`);
+  }
+}
+
 /** Creates `.venv` in the plugin, installs it with its test extras, and runs its tests. */
 export async function installAndTest(root: string, log: Log, python = process.env.PYTHON ?? "python3"): Promise<void> {
   const venv = join(root, ".venv");
   const bin = join(venv, process.platform === "win32" ? "Scripts" : "bin");
+  const pip = '.venv/bin/pip install -e ".[test]" && .venv/bin/pytest';
   if (!existsSync(venv)) {
     log("install: creating .venv");
-    await run(python, ["-m", "venv", venv], root, log);
+    await runShown(python, ["-m", "venv", venv], root, `rm -rf .venv && ${python} -m venv .venv && ${pip}`);
   }
   log("install: pip install -e .[test] (this downloads flytekit the first time)");
-  await run(join(bin, "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"], root, log);
+  await runShown(join(bin, "python"), ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", "-e", ".[test]"], root, pip);
   log("test: pytest");
-  await run(join(bin, "python"), ["-m", "pytest", "-q"], root, log);
+  await runShown(join(bin, "python"), ["-m", "pytest"], root, ".venv/bin/pytest");
 }

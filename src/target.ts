@@ -3,8 +3,8 @@
  * with --force), and never a file. Its nearest existing ancestor must be a real, writable
  * folder on an ordinary file system: the staging folder is made there and renamed into place.
  */
-import { accessSync, constants, lstatSync, readdirSync, statfsSync, statSync, type Stats } from "node:fs";
-import { dirname } from "node:path";
+import { accessSync, constants, lstatSync, readdirSync, rmSync, statfsSync, statSync, type Stats } from "node:fs";
+import { dirname, join } from "node:path";
 import { InputError } from "./errors.js";
 
 /**
@@ -65,5 +65,15 @@ function checkParent(root: string): void {
 function checkFileSystem(root: string, folder: string): void {
   if (PSEUDO_FS_TYPES.has(Number(statfsSync(folder).type))) {
     throw new InputError(`target "${root}" is on a kernel pseudo file system ("${folder}"): choose a folder on a real disk`);
+  }
+}
+
+/**
+ * Empties a target the user chose to clear, keeping `.git` (their history), as create-vite
+ * does. Only what is directly in `root` is removed; a symlink is removed, not followed.
+ */
+export function emptyFolder(root: string): void {
+  for (const name of readdirSync(root)) {
+    if (name !== ".git") rmSync(join(root, name), { recursive: true, force: true });
   }
 }
