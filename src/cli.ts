@@ -165,6 +165,8 @@ const FLYTE_TASK_FLAGS = {
   "dry-run": { type: "boolean" },
   force: { type: "boolean" },
   diff: { type: "boolean" },
+  against: { type: "string" },
+  json: { type: "boolean" },
   description: { type: "string" },
   default: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -203,6 +205,7 @@ export async function flyteTaskMain(argv: readonly string[]): Promise<number> {
     error: (line: string) => process.stderr.write(`${line}\n`),
   };
   if (command === "field") return sync.editFields(root, fieldEdit(rest, values.description, values.default), options);
+  if (command === "compat" && rest.length === 0) return (await import("./compat.js")).compat(root, { against: values.against, json: values.json ?? false, log: options.log });
   if (rest.length > 0) throw new InputError(`flyte-task ${command} takes no arguments, got "${rest.join(" ")}": see flyte-task ${command} --help`);
   return command === "regenerate" ? sync.regenerate(root, options) : sync.check(root, options);
 }

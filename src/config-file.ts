@@ -21,7 +21,7 @@ interface Located {
 }
 
 const TOP_KEYS: ReadonlySet<string> = new Set(["name", "kind", "taskType", "image", "classPrefix", "output", "outputs", "example", "fields"]);
-const FIELD_KEYS: ReadonlySet<string> = new Set(["type", "choices", "default", "example", "description"]);
+const FIELD_KEYS: ReadonlySet<string> = new Set(["type", "choices", "default", "example", "description", "aliases"]);
 
 function where(node: Node): string {
   const { line, column } = node.getSourceFile().getLineAndColumnAtPos(node.getStart());
@@ -232,6 +232,23 @@ function locate(positions: Map<string, string>, path: SchemaPath): string {
   return "1:1";
 }
 
+/**
+ * A renamed field keeps its old name as an alias, so that templates registered before the
+ * rename still read it (and images older than the rename still find it).
+ */
+function recordAlias(property: Node, oldName: string, newName: string): void {
+  const spec = unwrap(property.asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerOrThrow());
+  if (!Node.isObjectLiteralExpression(spec)) unsupported(spec);
+  const existing = spec.getProperty("aliases");
+  const aliases = existing === undefined ? [] : (toLiteral(unwrap(existing.asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerOrThrow()), [], new Map()) as string[]);
+  existing?.remove();
+  if (!aliases.includes(oldName)) aliases.push(oldName);
+  // Renamed back to an old name: that name is the field's own again, no longer an alias.
+  const kept = aliases.filter((alias) => alias !== newName);
+  if (kept.length === 0) return;
+  spec.addPropertyAssignment({ name: "aliases", initializer: tsLiteral(kept) });
+}
+
 /** Reads and validates a config file's text into the schema. */
 export function parseConfig(text: string): TaskSchema {
   const file = parse(text);
@@ -321,6 +338,7 @@ export function editConfig(text: string, edit: FieldEdit): EditResult {
     case "rename": {
       const property = findField(fields, edit.from).asKindOrThrow(SyntaxKind.PropertyAssignment);
       property.getNameNode().replaceWithText(propertyKey(edit.to));
+      recordAlias(property, edit.from, edit.to);
       touched = property;
       break;
     }

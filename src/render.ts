@@ -72,6 +72,8 @@ export interface RenderContext {
   readonly fields: readonly FieldContext[];
   /** Required fields first: dataclasses need non-default fields before defaulted ones. */
   readonly dataclassFields: readonly FieldContext[];
+  /** Old names of renamed fields (`alias`) and the field each now names. */
+  readonly aliases: readonly { readonly alias: string; readonly name: string }[];
   readonly requiredFields: readonly FieldContext[];
   /** The generic kind's outputs, in order; empty for the sql kind. */
   readonly outputs: readonly OutputContext[];
@@ -436,6 +438,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
     isSql: schema.kind === "sql",
     fields,
     dataclassFields: [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)],
+    aliases: schema.fields.flatMap((field) => (field.aliases ?? []).map((alias) => ({ alias, name: field.name }))),
     requiredFields: fields.filter((f) => f.required),
     outputs,
     outputImports: outputImports(outputs),

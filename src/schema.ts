@@ -96,6 +96,8 @@ export interface FieldDef {
   /** A realistic value, used by the generated tests and README instead of a placeholder. */
   readonly example?: PyValue;
   readonly description?: string;
+  /** Names the field had before a rename: still read from, and written to, templates. */
+  readonly aliases?: readonly string[];
 }
 
 /**
@@ -156,6 +158,7 @@ export class SchemaError extends Error {
 /** Loose input, before validation: what flags, prompts, answers files and the config file give. */
 export interface RawField {
   name?: unknown;
+  aliases?: unknown;
   type?: unknown;
   choices?: unknown;
   default?: unknown;
@@ -397,6 +400,13 @@ export function checkDescription(description: unknown, path: SchemaPath): string
   return trimmed === "" ? undefined : trimmed;
 }
 
+function checkAliases(aliases: unknown, name: string, kind: Kind, path: SchemaPath): string[] {
+  if (!Array.isArray(aliases)) throw new SchemaError(`aliases of field "${name}" must be a list of the names it had, e.g. ["retries"]`, path);
+  const checked = aliases.map((alias) => checkFieldName(alias, kind, path));
+  if (checked.includes(name) || new Set(checked).size !== checked.length) throw new SchemaError(`aliases of field "${name}" repeat a name: each old name once, and not the field's own`, path);
+  return checked;
+}
+
 function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
   const key = typeof raw.name === "string" ? raw.name : index;
   const name = checkFieldName(raw.name, kind, ["fields", key]);
@@ -412,6 +422,7 @@ function checkField(raw: RawField, kind: Kind, index: number): FieldDef {
     ...(choices === undefined ? {} : { choices }),
     ...(description === undefined ? {} : { description }),
     ...(raw.example === undefined ? {} : { example: check(raw.example, "example") }),
+    ...(raw.aliases === undefined ? {} : { aliases: checkAliases(raw.aliases, name, kind, ["fields", key, "aliases"]) }),
   };
   if (raw.default === undefined) return base;
   if (raw.default === null) return { ...base, default: null };
@@ -478,6 +489,11 @@ export function validateSchema(raw: RawSchema): TaskSchema {
     seen.add(field.name);
     fields.push(field);
   });
+  // An old name is read from templates as the field it now names: it cannot name another field.
+  for (const field of fields) {
+    const clash = (field.aliases ?? []).find((alias) => seen.has(alias) || fields.some((other) => other !== field && other.aliases?.includes(alias)));
+    if (clash !== undefined) throw new SchemaError(`alias "${clash}" of field "${field.name}" is also another field's name or alias`, ["fields", field.name, "aliases"]);
+  }
   const classPrefix = checkClassPrefix(raw.classPrefix);
   return { name, kind, taskType, image, outputs, fields, example, ...(classPrefix === undefined ? {} : { classPrefix }) };
 }
@@ -645,4 +661,86 @@ function jsonStringEnd(text: string, start: number): number {
     else if (text[at] === '"') return at;
   }
   return text.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compatibility between two versions of a schema
+//
+// The guarantee checked: every task template written by the old version still runs on the new
+// image (an image rebuilt under the same tag, or an old workflow pointed at a new one). What only
+// an older image running a new template would trip on is a warning, named as such.
+
+export type ChangeClass = "breaking" | "warning" | "compatible";
+
+export interface SchemaChange {
+  readonly class: ChangeClass;
+  /** What changed: `kind`, `task type`, `field "x"`, `output "y"`. */
+  readonly subject: string;
+  readonly change: string;
+}
+
+/** Type changes whose old values the new reader accepts: the rest cannot read old templates. */
+const WIDENINGS: ReadonlySet<string> = new Set(["int>float", "list[int]>list[float]", "dict[str,int]>dict[str,float]", "choice>str"]);
+
+/** Every change from `old` to `next` that matters to templates, breaking first. Descriptions are not reported. */
+export function compareSchemas(old: TaskSchema, next: TaskSchema): SchemaChange[] {
+  const changes: SchemaChange[] = [];
+  const add = (klass: ChangeClass, subject: string, change: string) => changes.push({ class: klass, subject, change });
+  if (old.kind !== next.kind) add("breaking", "kind", `${old.kind} -> ${next.kind}: the task's signature and custom change`);
+  if (old.taskType !== next.taskType) add("warning", "task type", `"${old.taskType}" -> "${next.taskType}": the platform routes the two differently`);
+  if (old.image !== next.image) add("compatible", "image", `"${old.image}" -> "${next.image}"`);
+  compareOutputs(old, next, add);
+  compareFields(old, next, add);
+  const order: Record<ChangeClass, number> = { breaking: 0, warning: 1, compatible: 2 };
+  return changes.sort((a, b) => order[a.class] - order[b.class]);
+}
+
+type AddChange = (klass: ChangeClass, subject: string, change: string) => void;
+
+function compareOutputs(old: TaskSchema, next: TaskSchema, add: AddChange): void {
+  for (const output of old.outputs) {
+    const now = next.outputs.find((candidate) => candidate.name === output.name);
+    if (now === undefined) add("breaking", `output "${output.name}"`, "removed: workflows built on the old task read it");
+    else if (now.type !== output.type) add("breaking", `output "${output.name}"`, `type ${output.type} -> ${now.type}: workflows built on the old task expect the old type`);
+  }
+  for (const output of next.outputs) {
+    if (!old.outputs.some((candidate) => candidate.name === output.name)) add("compatible", `output "${output.name}"`, `added (${output.type})`);
+  }
+}
+
+function compareFields(old: TaskSchema, next: TaskSchema, add: AddChange): void {
+  for (const field of old.fields) {
+    const renamed = next.fields.find((candidate) => candidate.aliases?.includes(field.name));
+    const now = next.fields.find((candidate) => candidate.name === field.name) ?? renamed;
+    const subject = `field "${field.name}"`;
+    if (now === undefined) {
+      if (field.default === undefined) add("warning", subject, "removed (it had no default): an older image running a new template finds it missing");
+      else add("compatible", subject, "removed");
+      continue;
+    }
+    if (now !== undefined && now.name !== field.name) add("compatible", subject, `renamed to "${now.name}", which still reads the old name (alias)`);
+    compareField(field, now, `field "${now.name}"`, add);
+  }
+  for (const field of next.fields) {
+    const existed = old.fields.some((candidate) => candidate.name === field.name || field.aliases?.includes(candidate.name));
+    if (existed) continue;
+    if (field.default === undefined) add("breaking", `field "${field.name}"`, "added without a default: templates written before it lack it");
+    else add("warning", `field "${field.name}"`, "added with a default: an older image running a new template ignores it");
+  }
+}
+
+function compareField(old: FieldDef, next: FieldDef, subject: string, add: AddChange): void {
+  if (old.type !== next.type) {
+    if (WIDENINGS.has(`${old.type}>${next.type}`)) add("warning", subject, `type ${old.type} -> ${next.type}: widened; an older image cannot read every new value`);
+    else add("breaking", subject, `type ${old.type} -> ${next.type}: the new reader cannot accept the old values`);
+  } else if (old.type === "choice") {
+    const removed = (old.choices ?? []).filter((choice) => !(next.choices ?? []).includes(choice));
+    const added = (next.choices ?? []).filter((choice) => !(old.choices ?? []).includes(choice));
+    if (removed.length > 0) add("breaking", subject, `choices ${removed.join(", ")} removed: templates holding them no longer read`);
+    if (added.length > 0) add("warning", subject, `choices ${added.join(", ")} added: an older image refuses them`);
+  }
+  if (JSON.stringify(old.default) !== JSON.stringify(next.default)) {
+    const show = (value: PyValue | null | undefined) => (value === undefined ? "(none: required)" : JSON.stringify(value));
+    add("warning", subject, `default ${show(old.default)} -> ${show(next.default)}: templates that left it out run with the new one`);
+  }
 }

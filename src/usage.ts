@@ -73,6 +73,15 @@ in .flyte-task/base/ (conflicts get labelled markers and exit 1).`,
     flags: "  --diff          print the difference",
     example: "npx flyte-task check --diff",
   },
+  compat: {
+    usage: "flyte-task compat [--against <ref>] [--json]",
+    summary: "report what the schema changes since a release do to templates it registered",
+    flags: `  --against <ref>  the git ref to compare with (default: the newest version tag, else HEAD)
+  --json           print the report as JSON`,
+    details: `Each change is breaking (templates of that version no longer run: exit 1), a warning (only an
+older image running a new template trips on it) or compatible.`,
+    example: "npx flyte-task compat --against v0.1.0",
+  },
   field: {
     usage: "flyte-task field <add|remove|rename|retype> ...",
     summary: "edit the schema's fields, then regenerate",
