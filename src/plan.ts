@@ -13,7 +13,7 @@ import { mergeThreeWay } from "./merge.js";
 import { ownerOf, type Owner } from "./ownership.js";
 import { toolVersion } from "./paths.js";
 import { renderPlugin } from "./render.js";
-import type { TaskSchema } from "./schema.js";
+import { deriveNames, type TaskSchema } from "./schema.js";
 import { basePath, manifestText, MANIFEST_PATH, readBase, readManifest, sha256, STATE_DIR, type ManifestEntry } from "./state.js";
 
 /** One file's change; `null` stands for "absent" (before: a new file; after: a deletion). */
@@ -55,6 +55,11 @@ function byPath(changes: readonly FileChange[]): FileChange[] {
   return [...changes].sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** What `check` needs to vet the user's code: every name the config answers to (fields and aliases) and its class. */
+export function configNames(schema: TaskSchema): { fields: string[]; configClass: string } {
+  return { fields: schema.fields.flatMap((field) => [field.name, ...(field.aliases ?? [])]), configClass: deriveNames(schema.name, schema.classPrefix).configClass };
+}
+
 // ---------------------------------------------------------------------------------------------
 // A new plugin
 
@@ -70,7 +75,7 @@ export async function planScaffold(root: string, schema: TaskSchema): Promise<Fi
     if (file.owner === "user") files.set(basePath(file.path), file.content);
   }
   const config = rendered.find((file) => file.owner === "config");
-  files.set(MANIFEST_PATH, manifestText(rendered, config?.content ?? ""));
+  files.set(MANIFEST_PATH, manifestText(rendered, config?.content ?? "", configNames(schema)));
   return [...files].map(([path, after]) => ({ path, before: readIfExists(join(root, path)), after }));
 }
 
@@ -140,7 +145,7 @@ export async function planRegenerate(
   for (const [path, content] of overrides) {
     if (!paths.has(path)) plan.changes.push({ path, before: readIfExists(join(root, path)), after: content });
   }
-  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered, configText) });
+  plan.changes.push({ path: MANIFEST_PATH, before: readIfExists(join(root, MANIFEST_PATH)), after: manifestText(rendered, configText, configNames(schema)) });
   return { ...plan, changes: withoutNoOps(plan.changes) };
 }
 

@@ -260,6 +260,23 @@ export function scanReferences(source: string, name: string, configClass: string
   return { source: rewrittenSource, rewritten: edits.length, leftOver: dedupe(leftOver) };
 }
 
+/** A name used on the plugin's config in user code: `config.name` or `XConfig(name=...)`. */
+export interface ConfigUse extends Reference {
+  readonly name: string;
+}
+
+/** Every attribute and keyword used on what is provably the plugin's config in `source`. */
+export function configUses(source: string, configClass: string): ConfigUse[] {
+  const code = annotate(source, tokenize(source).filter((token) => token.kind !== "comment"));
+  const scopes = findScopes(code);
+  const context: Context = { code, scopes, bindings: collectBindings(code, scopes, configClass), configClass };
+  const uses: ConfigUse[] = [];
+  code.forEach((token, index) => {
+    if (token.kind === "name" && (isConfigAccess(context, index) || isConfigKeyword(context, index))) uses.push({ ...lineAt(source, token.start), name: token.text });
+  });
+  return uses;
+}
+
 function dedupe(references: readonly Reference[]): Reference[] {
   const seen = new Set<number>();
   return references.filter((reference) => !seen.has(reference.line) && seen.add(reference.line));

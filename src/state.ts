@@ -31,6 +31,10 @@ export interface Manifest {
   readonly version: string;
   /** Hashes of what the files were generated from: the config's text, and the templates. */
   readonly inputs?: { readonly config: string; readonly templates: string };
+  /** The config's field names and their aliases, so `check` can vet the user's code without parsing the config. */
+  readonly fields?: readonly string[];
+  /** The config's class name, with `fields` the same purpose. */
+  readonly configClass?: string;
   readonly files: Readonly<Record<string, ManifestEntry>>;
 }
 
@@ -124,7 +128,21 @@ function checkManifest(data: unknown): Manifest {
     }
     files[path] = entry.sha256 === undefined ? { owner: entry.owner } : { owner: entry.owner, sha256: entry.sha256 };
   }
-  return { generator: "create-flyte-task", version: data.version, ...(inputs === undefined ? {} : { inputs: inputs as Manifest["inputs"] }), files };
+  const names = data.fields;
+  if (data.configClass !== undefined && (typeof data.configClass !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(data.configClass))) {
+    throw stateError(MANIFEST_PATH, '"configClass" must be a Python class name');
+  }
+  if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string"))) {
+    throw stateError(MANIFEST_PATH, '"fields" must be a list of the config\'s field names');
+  }
+  return {
+    generator: "create-flyte-task",
+    version: data.version,
+    ...(inputs === undefined ? {} : { inputs: inputs as Manifest["inputs"] }),
+    ...(names === undefined ? {} : { fields: names as string[] }),
+    ...(data.configClass === undefined ? {} : { configClass: data.configClass as string }),
+    files,
+  };
 }
 
 export function readBase(root: string, path: string): string | null {
@@ -160,13 +178,13 @@ export interface GeneratedFile {
 }
 
 /** The manifest's text: sorted keys, so the same files always give the same bytes. */
-export function manifestText(generated: readonly GeneratedFile[], configText: string): string {
+export function manifestText(generated: readonly GeneratedFile[], configText: string, config: { readonly fields: readonly string[]; readonly configClass: string }): string {
   const files: Record<string, ManifestEntry> = {};
   for (const { path, owner, content } of [...generated].sort((a, b) => a.path.localeCompare(b.path))) {
     if (owner === "tool") files[path] = { owner, sha256: sha256(content) };
     else if (owner === "user") files[path] = { owner };
   }
   const inputs = { config: sha256(configText), templates: templatesFingerprint() };
-  const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), inputs, files };
+  const manifest: Manifest = { generator: "create-flyte-task", version: toolVersion(), inputs, fields: [...config.fields], configClass: config.configClass, files };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -15,10 +15,10 @@ import { normalize, restyle, styleOf } from "./line-endings.js";
 import { hasConflictMarkers } from "./merge.js";
 import { CONFIG_FILE, ownerOf } from "./ownership.js";
 import { toolVersion } from "./paths.js";
-import { changeLines, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
-import { scanReferences } from "./references.js";
+import { changeLines, configNames, diffOf, planRegenerate, visibleChanges, withoutNoOps, type FileChange, type RegeneratePlan } from "./plan.js";
+import { configUses, scanReferences } from "./references.js";
 import { checkValue, deriveNames, LIMITS, parseFieldType, SchemaError, type TaskSchema } from "./schema.js";
-import { readManifest, sha256, templatesFingerprint } from "./state.js";
+import { readManifest, sha256, templatesFingerprint, type Manifest } from "./state.js";
 
 
 export interface SyncOptions {
@@ -137,14 +137,15 @@ export async function check(root: string, options: SyncOptions): Promise<number>
     return 1;
   }
   const manifest = readManifest(root);
-  const plan = unchangedSinceLastGeneration(root, configText, manifest)
-    ? { changes: [] }
-    : await planRegenerate(root, configText, (await configFile()).parseConfig(configText));
+  const schema = unchangedSinceLastGeneration(root, configText, manifest) ? null : (await configFile()).parseConfig(configText);
+  const plan = schema === null ? { changes: [] } : await planRegenerate(root, configText, schema);
   const visible = visibleChanges(plan.changes);
   const unresolved = Object.entries(manifest?.files ?? {})
     .filter(([path, entry]) => entry.owner === "user" && hasConflictMarkers(readIfExists(join(root, path)) ?? ""))
     .map(([path]) => path);
-  if (visible.length === 0 && unresolved.length === 0) {
+  const stale = await staleConfigUses(root, manifest, schema, configText);
+  for (const line of stale) options.error(line);
+  if (visible.length === 0 && unresolved.length === 0 && stale.length === 0) {
     if (plan.changes.length > 0) options.log(`Note: create-flyte-task ${toolVersion()} would refresh its records in .flyte-task/ (\`npx flyte-task regenerate\`); no file of yours changes.`);
     options.log("In sync with flyte-task.config.ts.");
     return 0;
@@ -156,6 +157,26 @@ export async function check(root: string, options: SyncOptions): Promise<number>
     if (options.diff) options.error(diffOf(visible).trimEnd());
   }
   return 1;
+}
+
+/** Members of the config class that are not fields: using them is fine. */
+const CONFIG_MEMBERS: ReadonlySet<string> = new Set(["to_custom", "from_custom", "secrets", "__class__", "__dict__", "__dataclass_fields__"]);
+
+/**
+ * Uses of a config field that no longer exists in the user's Python (after `field remove`, or
+ * a rename that could not rewrite them), as `path:line` lines. The names come from the manifest
+ * when the config is unchanged, so the common check needs no TypeScript parser.
+ */
+async function staleConfigUses(root: string, manifest: Manifest | null, schema: TaskSchema | null, configText: string): Promise<string[]> {
+  const known = schema !== null ? configNames(schema) : manifest?.fields !== undefined && manifest.configClass !== undefined ? { fields: manifest.fields, configClass: manifest.configClass } : configNames((await configFile()).parseConfig(configText));
+  const names = new Set(known.fields);
+  const lines: string[] = [];
+  for (const path of userPythonFiles(root)) {
+    for (const use of configUses(readIfExists(join(root, path)) ?? "", known.configClass)) {
+      if (!names.has(use.name) && !CONFIG_MEMBERS.has(use.name)) lines.push(`${path}:${use.line}: "${use.name}" is not a field of ${CONFIG_FILE} any more: ${use.text}`);
+    }
+  }
+  return lines;
 }
 
 /** Edits the config, then regenerates, all in one transaction. */

@@ -118,4 +118,23 @@ describe("flyte-task compat", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error: compat: the flyte-task\.config\.ts of HEAD cannot be read: flyte-task\.config\.ts:\d+:\d+/);
   });
+
+  it("check fails, with file:line, while your code still uses a field that is gone", async () => {
+    const plugin = await generate(workDir("cft-stale-"), ["acme", "--field", "uri:str", "--field", "retries:int=3"]);
+    const executor = join(plugin, "flytekitplugins", "acme", "executor.py");
+    const source = readFileSync(executor, "utf8");
+    const at = source.indexOf("config = AcmeConfig.from_custom(tt.custom)");
+    expect(at).toBeGreaterThan(0);
+    const line = "        budget = config.retries  # the user's own code";
+    writeFileSync(executor, source.replace("config = AcmeConfig.from_custom(tt.custom)\n", `config = AcmeConfig.from_custom(tt.custom)\n${line}\n`));
+    expect((await runBin("flyte-task", ["check", "-C", plugin], plugin)).status).toBe(0);
+    const removed = await runBin("flyte-task", ["field", "remove", "retries", "-C", plugin], plugin);
+    expect(removed.status, removed.stderr).toBe(0);
+    const check = await runBin("flyte-task", ["check", "-C", plugin], plugin);
+    expect(check.status).toBe(1);
+    const lineNumber = readFileSync(executor, "utf8").split("\n").indexOf(line) + 1;
+    expect(check.stderr).toContain(`flytekitplugins/acme/executor.py:${lineNumber}: "retries" is not a field of flyte-task.config.ts any more`);
+    writeFileSync(executor, readFileSync(executor, "utf8").replace(line, "        budget = 3"));
+    expect((await runBin("flyte-task", ["check", "-C", plugin], plugin)).status).toBe(0);
+  });
 });

@@ -81,9 +81,15 @@ describe("reading flyte-task.config.ts", () => {
 });
 
 describe("editing flyte-task.config.ts", () => {
-  it("renames a field, keeping comments and order", () => {
+  it("renames a field, keeping comments and order, and records the old name as an alias", () => {
     const { text } = editConfig(config, { op: "rename", from: "uri", to: "address" });
-    expect(text).toBe(config.replace("    uri: {", "    address: {"));
+    // ts-morph lays out the new property; the field command formats that range with prettier.
+    expect(text.slice(0, text.indexOf("    address: {"))).toBe(config.slice(0, config.indexOf("    uri: {")));
+    expect(text.slice(text.indexOf("// keep me"))).toBe(config.slice(config.indexOf("// keep me")));
+    expect(parseConfig(text).fields.map((field) => field.name)).toEqual(["address", "retries", "timeout", "tags", "delta"]);
+    expect(parseConfig(text).fields[0]).toMatchObject({ name: "address", aliases: ["uri"], description: "Where it is." });
+    const back = editConfig(text, { op: "rename", from: "address", to: "uri" }).text;
+    expect(parseConfig(back).fields[0]).toMatchObject({ name: "uri", aliases: ["address"] });
   });
 
   it("adds a field at the end", () => {
