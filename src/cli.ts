@@ -167,6 +167,7 @@ const FLYTE_TASK_FLAGS = {
   diff: { type: "boolean" },
   against: { type: "string" },
   json: { type: "boolean" },
+  "allow-breaking": { type: "boolean" },
   description: { type: "string" },
   default: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -205,6 +206,10 @@ export async function flyteTaskMain(argv: readonly string[]): Promise<number> {
     error: (line: string) => process.stderr.write(`${line}\n`),
   };
   if (command === "field") return sync.editFields(root, fieldEdit(rest, values.description, values.default), options);
+  if (command === "release") {
+    if (rest.length !== 1) throw new InputError("usage: flyte-task release <version|patch|minor|major> [--allow-breaking]");
+    return (await import("./release.js")).release(root, rest[0]!, { ...options, allowBreaking: values["allow-breaking"] ?? false });
+  }
   if (command === "compat" && rest.length === 0) return (await import("./compat.js")).compat(root, { against: values.against, json: values.json ?? false, log: options.log });
   if (rest.length > 0) throw new InputError(`flyte-task ${command} takes no arguments, got "${rest.join(" ")}": see flyte-task ${command} --help`);
   return command === "regenerate" ? sync.regenerate(root, options) : sync.check(root, options);

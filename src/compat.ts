@@ -50,14 +50,19 @@ async function schemaAt(root: string, ref: string): Promise<ReturnType<typeof im
   }
 }
 
-/** Exit 0 when no change breaks old templates, 1 when one does. */
-export async function compat(root: string, options: CompatOptions): Promise<number> {
-  const ref = options.against ?? defaultRef(root);
+/** The changes from the schema at `against` (default: the newest version tag, else HEAD) to today's. */
+export async function compatChanges(root: string, against: string | undefined): Promise<{ against: string; changes: SchemaChange[] }> {
+  const ref = against ?? defaultRef(root);
   const old = await schemaAt(root, ref);
   const text = readIfExists(join(root, CONFIG_FILE));
   if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
   const { parseConfig } = await import("./config-file.js");
-  const changes = compareSchemas(old, parseConfig(text));
+  return { against: ref, changes: compareSchemas(old, parseConfig(text)) };
+}
+
+/** Exit 0 when no change breaks old templates, 1 when one does. */
+export async function compat(root: string, options: CompatOptions): Promise<number> {
+  const { against: ref, changes } = await compatChanges(root, options.against);
   const breaking = changes.some((change) => change.class === "breaking");
   if (options.json) options.log(JSON.stringify({ against: ref, breaking, changes }, null, 2));
   else report(ref, changes, options.log);

@@ -10,6 +10,9 @@ const TOOL_OWNED: readonly RegExp[] = [
   /^flytekitplugins\/[a-z0-9_]+\/config\.py$/,
   /^tests\/flyte_task_fixtures\.py$/,
   /^tests\/test_config\.py$/,
+  /^tests\/test_released\.py$/,
+  // Written by `flyte-task release`, one per version: the `custom` that version's templates hold.
+  /^tests\/released\/[^/]+\.json$/,
 ];
 
 /** The schema itself: written at creation, then edited by the user or the field commands, never regenerated. */

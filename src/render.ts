@@ -190,7 +190,7 @@ function wrongSamplesOf(field: FieldDef): readonly string[] {
   return [pyString(wrong), "1.0"];
 }
 
-function sampleOf(field: FieldDef): PyValue {
+export function sampleOf(field: FieldDef): PyValue {
   if (field.example !== undefined) return field.example;
   const [first, second] = field.type === "choice" ? [choicesOf(field)[0]!, choicesOf(field)[1] ?? choicesOf(field)[0]!] : SAMPLES[field.type];
   return JSON.stringify(first) === JSON.stringify(field.default) ? second : first;

@@ -113,6 +113,21 @@ async function writing(root: string, options: SyncOptions, work: () => Promise<n
   });
 }
 
+/** The edits a command makes besides regenerating: the new config text, other files, user files rewritten before the merge. */
+export interface Edits {
+  readonly configText: string;
+  readonly extra: readonly FileChange[];
+  readonly overrides: Map<string, string>;
+}
+
+/** Prepares edits under the lock, then regenerates with them, all in one transaction (used by `release`). */
+export function syncWithEdits(root: string, options: SyncOptions, prepare: () => Promise<Edits>): Promise<number> {
+  return writing(root, options, async () => {
+    const edits = await prepare();
+    return sync(root, edits.configText, options, edits.extra, edits.overrides);
+  });
+}
+
 export function regenerate(root: string, options: SyncOptions): Promise<number> {
   return writing(root, options, () => regenerateUnlocked(root, options));
 }

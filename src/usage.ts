@@ -82,6 +82,15 @@ in .flyte-task/base/ (conflicts get labelled markers and exit 1).`,
 older image running a new template trips on it) or compatible.`,
     example: "npx flyte-task compat --against v0.1.0",
   },
+  release: {
+    usage: "flyte-task release <version|patch|minor|major> [--allow-breaking]",
+    summary: "set the version and the image tag, regenerate, and record this version's template",
+    flags: `  --allow-breaking  release a non-major version even though compat reports breaking changes
+  --dry-run         print the unified diff; write nothing`,
+    details: `Records tests/released/<version>.json, which tests/test_released.py runs through today's code
+from then on. It commits and tags nothing: it prints the git commands.`,
+    example: "npx flyte-task release minor",
+  },
   field: {
     usage: "flyte-task field <add|remove|rename|retype> ...",
     summary: "edit the schema's fields, then regenerate",

@@ -137,4 +137,37 @@ describe("flyte-task compat", () => {
     writeFileSync(executor, readFileSync(executor, "utf8").replace(line, "        budget = 3"));
     expect((await runBin("flyte-task", ["check", "-C", plugin], plugin)).status).toBe(0);
   });
+
+  it("release moves the versions together, records the template, and guards it from then on", async () => {
+    const plugin = await released();
+    const release = (...args: string[]) => runBin("flyte-task", ["release", "-C", plugin, ...args], plugin);
+    const first = await release("minor");
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('git add --all && git commit -m "Release 0.2.0" && git tag v0.2.0');
+    expect(readFileSync(join(plugin, "pyproject.toml"), "utf8")).toMatch(/^version = "0\.2\.0"$/m);
+    expect(readFileSync(join(plugin, "flyte-task.config.ts"), "utf8")).toContain('image: "localhost:30000/flytekitplugins-acme:0.2.0"');
+    const record = JSON.parse(readFileSync(join(plugin, "tests", "released", "0.2.0.json"), "utf8")) as Record<string, unknown>;
+    expect(record).toMatchObject({ uri: "example", retries: 3, mode: "read" });
+    expect((await runBin("flyte-task", ["check", "-C", plugin], plugin)).status).toBe(0);
+    await git(plugin, "add", "--all");
+    await git(plugin, "commit", "--quiet", "-m", "Release 0.2.0");
+    await git(plugin, "tag", "v0.2.0");
+    // A compatible change: the recorded template still runs.
+    expect((await runBin("flyte-task", ["field", "remove", "spare", "-C", plugin], plugin)).status).toBe(0);
+    expect((await runBin("flyte-task", ["field", "add", "label:str=none", "-C", plugin], plugin)).status).toBe(0);
+    const compatible = await pytest(plugin);
+    expect(compatible.status, compatible.output).toBe(0);
+    expect(compatible.output).toMatch(/passed/);
+    // A breaking one: the recorded template fails, and a non-major release is refused.
+    expect((await runBin("flyte-task", ["field", "add", "token:str", "-C", plugin], plugin)).status).toBe(0);
+    const breaking = await pytest(plugin);
+    expect(breaking.status).toBe(1);
+    expect(breaking.output).toContain("test_released_template_still_runs[0.2.0]");
+    const refused = await release("patch");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('breaking   field "token": added without a default');
+    expect(readFileSync(join(plugin, "pyproject.toml"), "utf8")).toMatch(/^version = "0\.2\.0"$/m);
+    expect((await release("major")).status).toBe(0);
+    expect(readFileSync(join(plugin, "pyproject.toml"), "utf8")).toMatch(/^version = "1\.0\.0"$/m);
+  });
 });

@@ -35,6 +35,7 @@ describe("rendering", () => {
       "user tests/conftest.py",
       "tool tests/flyte_task_fixtures.py",
       "tool tests/test_config.py",
+      "tool tests/test_released.py",
       "user tests/test_task.py",
     ]);
     for (const file of files) {
