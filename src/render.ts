@@ -464,7 +464,6 @@ export function buildContext(schema: TaskSchema): RenderContext {
       plugin.configClass,
       `${plugin.classPrefix}Outputs`,
       "to_literal_map",
-      ...(secretParts.length > 0 ? ["secret_value"] : []),
     ]).join(", "),
     sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,

@@ -59,7 +59,7 @@ beforeAll(async () => {
   // The user fills in the executor and adds a test of their own.
   const executor = read(EXECUTOR);
   const start = executor.indexOf("        # TODO");
-  write(EXECUTOR, `${executor.slice(0, start).replace("import json\n", "")}${USER_LINE}\n        budget = config.retries\n        return f"{config.uri} x{budget} {sorted(kwargs)}"\n`);
+  write(EXECUTOR, `${executor.slice(0, start).replace("import json\n", "")}${USER_LINE}\n        budget = config.retries\n        result = f"{config.uri} x{budget} {sorted(kwargs)}"\n        return to_literal_map(tt, AcmeOutputs(result=result))\n`);
   write(
     USER_TEST,
     [
@@ -117,6 +117,24 @@ describe("flyte-task keeps a plugin in sync", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(read("flytekitplugins/acme/config.py")).toContain("retries: float = 3");
     write(USER_TEST, read(USER_TEST).replace('startswith("db://warehouse x2")', 'startswith("db://warehouse x2.0")'));
+    expectUserCodeIntact("retries");
+    await expectPluginHealthy();
+  });
+
+  it("adds secret, json and choice fields, and retypes dict[str,str] to json", async () => {
+    for (const spec of ["headers:dict[str,str]={}", "password:secret=none", "mode:choice(read|write)=read"]) {
+      const added = await flyteTask("field", "add", spec);
+      expect(added.status, added.stderr).toBe(0);
+    }
+    const retyped = await flyteTask("field", "retype", "headers", "json");
+    expect(retyped.status, retyped.stderr).toBe(0);
+    expect(read("flyte-task.config.ts")).toContain('headers: { type: "json", default: {} }');
+    expect(read("flyte-task.config.ts")).toContain('mode: { type: "choice", choices: ["read", "write"], default: "read" }');
+    const config = read("flytekitplugins/acme/config.py");
+    expect(config).toContain("headers: Json = field(default_factory=dict)");
+    expect(config).toContain("password: Secret | None = None");
+    expect(config).toContain('mode: Literal["read", "write"] = "read"');
+    expect((await flyteTask("check")).status).toBe(0);
     expectUserCodeIntact("retries");
     await expectPluginHealthy();
   });
