@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,6 +9,10 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 900_000,
     pool: "forks",
+    // vitest leaves one core free by default, which on a 2-core machine runs files one at a
+    // time; most tests wait on child processes, so use every core.
+    maxWorkers: availableParallelism(),
+    minWorkers: 1,
     reporters: ["default", "json"],
     outputFile: { json: ".cache/vitest-results.json" },
   },
