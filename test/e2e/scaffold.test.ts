@@ -74,6 +74,7 @@ const EVERY_OUTPUT = [
   "folder:directory",
   "frame:dataframe",
   "dataset:structured-dataset",
+  "summary:dataclass(label:str|counts:list[int]|weights:dict[str,float]|report:file)",
 ];
 
 describe("generated plugins pass their own tests against real flytekit", () => {
