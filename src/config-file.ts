@@ -9,6 +9,7 @@ import { CONFIG_FILE } from "./ownership.js";
 import { checkValue, LIMITS, numberTextProblem, parseFieldType, SchemaError, validateSchema, type FieldType, type RawField, type RawSchema, type SchemaPath, type TaskSchema } from "./schema.js";
 
 import { ConfigError } from "./errors.js";
+import { visibleJson } from "./python.js";
 
 export { ConfigError };
 
@@ -296,7 +297,7 @@ function findField(fields: ObjectLiteralExpression, name: string): Node {
 
 /** A TypeScript literal for a value (JSON is valid TypeScript). */
 function tsLiteral(value: unknown): string {
-  return JSON.stringify(value);
+  return visibleJson(value);
 }
 
 function propertyKey(name: string): string {

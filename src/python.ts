@@ -95,3 +95,14 @@ function pyNumber(value: number, asFloat: boolean): string {
   if (!asFloat || !Number.isInteger(value)) return text.replace("e+", "e");
   return text.includes("e") ? text.replace("e+", "e") : `${text}.0`;
 }
+
+/**
+ * JSON text (also a TypeScript literal) with invisible and bidirectional characters as `\uXXXX`
+ * escapes, so that flyte-task.config.ts shows no hidden reordering; it parses to the same value.
+ */
+export function visibleJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/gu, (char) => {
+    const code = char.codePointAt(0)!;
+    return isInvisibleChar(code) ? `\\u${hex(code, 4)}` : char;
+  });
+}

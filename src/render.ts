@@ -12,7 +12,7 @@ import HandlebarsRuntime from "handlebars/runtime";
 import { formatFile } from "./format.js";
 import { generatedHeader, ownerOf, type Owner } from "./ownership.js";
 import { templatesDir, toolVersion } from "./paths.js";
-import { isInvisibleChar, pyDocstringBody, pyLiteral, pyString, type PyValue } from "./python.js";
+import { isInvisibleChar, pyDocstringBody, visibleJson, pyLiteral, pyString, type PyValue } from "./python.js";
 import { deriveNames, SQL_OUTPUT_NAME, type FieldDef, type FieldType, type OutputDef, type PluginNames, type SecretRef, type TaskSchema } from "./schema.js";
 import versions from "./dependency-versions.js";
 import { PRECOMPILED } from "./templates-precompiled.js";
@@ -415,13 +415,13 @@ function fieldContext(field: FieldDef): FieldContext {
     required: field.default === undefined,
     optional,
     defaultSource: defaultSource(field),
-    defaultJson: field.default === undefined ? "" : JSON.stringify(field.default),
+    defaultJson: field.default === undefined ? "" : visibleJson(field.default),
     defaultDisplay: field.default === undefined ? "" : pyValue(field.default, field.type),
     description,
     docstring: pyDocstringBody(description),
     sample: pyValue(sample, field.type),
-    exampleJson: field.example === undefined ? "" : JSON.stringify(field.example),
-    choicesJson: field.choices === undefined ? "" : JSON.stringify(field.choices),
+    exampleJson: field.example === undefined ? "" : visibleJson(field.example),
+    choicesJson: field.choices === undefined ? "" : visibleJson(field.choices),
     secretReference: field.type === "secret" ? pySecretReference(sample as unknown as SecretRef) : "",
     customSample: customSampleOf(field, sample),
     isSecret: field.type === "secret",
@@ -526,10 +526,10 @@ const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 const HELPERS = {
   /** A Python string literal holding exactly the text. */
   pyString: (text: unknown) => pyString(String(text)),
-  json: (value: unknown) => JSON.stringify(value),
+  json: (value: unknown) => visibleJson(value),
   /** Whether any argument is truthy (a non-empty list counts): `{{#if (or a b)}}`. */
   or: (...args: unknown[]) => args.slice(0, -1).some((arg) => (Array.isArray(arg) ? arg.length > 0 : Boolean(arg))),
-  /** Text that stays one Markdown list item: line breaks become spaces. */
+  /** Text that stays one Markdown list item and renders exactly as given. */
   markdownLine: (text: unknown) => markdownText(String(text)),
   markdownCode: (text: unknown) => markdownCodeSpan(String(text)),
   /** Names for one `from x import ...`, in isort's order: constants, classes, then the rest. */

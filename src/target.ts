@@ -38,21 +38,22 @@ export function checkTarget(root: string, force: boolean): void {
   checkFileSystem(root, root);
 }
 
-function statOrNull(path: string): Stats | null {
+/** `path`'s stats (following links), or null when nothing is there; errors name the target `root`. */
+function statOrNull(path: string, root = path): Stats | null {
   try {
     return statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return null;
-    if (code === "ENOTDIR") throw new InputError(`target "${path}" is under a file: its parent must be a folder`);
-    throw new InputError(`target "${path}" cannot be used (${code ?? "error"}): choose another folder`);
+    if (code === "ENOTDIR") throw new InputError(`target "${root}" is under a file: its parent must be a folder`);
+    throw new InputError(`target "${root}" cannot be used (${code ?? "error"}): choose another folder`);
   }
 }
 
 /** The nearest existing ancestor must be a writable folder on a real file system. */
 function checkParent(root: string): void {
   let ancestor = dirname(root);
-  while (statOrNull(ancestor) === null && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+  while (statOrNull(ancestor, root) === null && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
   if (!statSync(ancestor).isDirectory()) throw new InputError(`target "${root}" is under a file ("${ancestor}"): its parent must be a folder`);
   checkFileSystem(root, ancestor);
   try {

@@ -100,6 +100,13 @@ describe("unusable targets", () => {
   it("refuses a target whose parent is a file", async () => {
     writeFileSync(join(cwd, "afile"), "keep");
     await expectRefused(["afile/plug", "--yes"], "afile/plug", "under a file");
+    await expectRefused(["afile/deeper/plug", "--yes"], "afile/deeper/plug", "under a file");
+  });
+
+  it("refuses a target whose nearest folder is not writable", async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere: the mode cannot refuse it
+    mkdirSync(join(cwd, "locked"), { mode: 0o555 });
+    await expectRefused(["locked/plug", "--yes"], "locked/plug", "is not writable");
   });
 
   it("refuses a dangling symlink target", async () => {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as prettier from "prettier";
 import { expect, it } from "vitest";
 import { pyLiteral } from "../../src/python.js";
+import { runBin } from "../support/cli.js";
 import { generate, ruff, venvTool, workDir } from "../support/plugin.js";
 
 const DEFAULT = "a`b``c \u202eevil\u2066 *x* <b> | [d](e) # f\u200f\u061c";
@@ -38,13 +39,17 @@ function markdownParser(): { parse(text: string, options: { parser: string }): P
 
 it("escapes bidi characters in Python and Markdown specials in the README", async () => {
   const plugin = await generate(workDir("cft-text-"), ["acme", "--field", `motto:str=${DEFAULT}`, "--description", `motto=${DESCRIPTION}`]);
-  const check = await venvTool("ruff", ["check", "--no-cache", "--extend-select", "PLE2502", "."], plugin);
-  expect(check.status, check.output).toBe(0);
+  const bidi = await venvTool("ruff", ["check", "--no-cache", "--extend-select", "PLE2502", "."], plugin);
+  expect(bidi.status, bidi.output).toBe(0);
   const lint = await ruff(plugin);
   expect(lint.status, lint.output).toBe(0);
   const config = readFileSync(join(plugin, "flytekitplugins/acme/config.py"), "utf8");
   expect(config).toContain("\\u202e");
   expect(config).not.toMatch(/[\u202e\u2066\u2069\u200f\u061c]/);
+  const configTs = readFileSync(join(plugin, "flyte-task.config.ts"), "utf8");
+  expect(configTs).not.toMatch(/[\u202e\u2066\u2069\u200f\u061c]/);
+  const check = await runBin("flyte-task", ["check"], plugin);
+  expect(check.status, check.stderr).toBe(0);
   const readme = readFileSync(join(plugin, "README.md"), "utf8");
   expect(readme).not.toMatch(/[\u202e\u2066\u2069\u200f\u061c]/);
   // The Markdown AST prettier formats with (remark): escapes and references resolved.

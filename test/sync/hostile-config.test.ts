@@ -106,6 +106,16 @@ describe("corrupt state named by path", () => {
     await expectRefused(plugin, [".flyte-task/base/README.md is not UTF-8 text"]);
   });
 
+  it("names a manifest that is a folder or binary", async () => {
+    const folder = freshCopy();
+    rmSync(join(folder, ".flyte-task/manifest.json"));
+    mkdirSync(join(folder, ".flyte-task/manifest.json"));
+    await expectRefused(folder, [".flyte-task/manifest.json is a folder"], ["check"]);
+    const binary = freshCopy();
+    writeFileSync(join(binary, ".flyte-task/manifest.json"), Buffer.from([0x7b, 0x00, 0xff]));
+    await expectRefused(binary, [".flyte-task/manifest.json is not UTF-8 text"]);
+  });
+
   it("names a corrupt manifest", async () => {
     const plugin = freshCopy();
     writeFileSync(join(plugin, ".flyte-task/manifest.json"), "{ nope");
