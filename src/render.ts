@@ -78,6 +78,8 @@ export interface RenderContext {
   /** The generic kind's outputs, in order; empty for the sql kind. */
   readonly outputs: readonly OutputContext[];
   readonly outputImports: ReturnType<typeof outputImports>;
+  /** The dataclass outputs, whose classes config.py defines before the outputs NamedTuple. */
+  readonly dataclassOutputs: readonly OutputContext[];
   readonly executorFlytekitImports: string;
   readonly executorConfigImports: string;
   readonly executorDatetimeImports: string;
@@ -282,6 +284,12 @@ const ITEM_OUTPUTS: Readonly<Record<string, { readonly annotation: string; reado
  * file): a placeholder the user replaces with the real work.
  */
 function outputContext(output: OutputDef): OutputContext {
+  if (output.type === "dataclass") {
+    const className = `${output.name.split("_").filter((part) => part !== "").map((part) => part[0]!.toUpperCase() + part.slice(1)).join("")}Output`;
+    const fields = (output.fields ?? []).map((field) => outputContext(field));
+    const placeholder = `${className}(${fields.map((field) => `${field.name}=${field.placeholder}`).join(", ")})`;
+    return { name: output.name, type: output.type, annotation: className, placeholder, className, fields };
+  }
   const list = /^list\[(\w+)\]$/.exec(output.type);
   const dict = /^dict\[str,(\w+)\]$/.exec(output.type);
   const item = ITEM_OUTPUTS[list?.[1] ?? dict?.[1] ?? output.type];
@@ -310,11 +318,15 @@ export interface OutputContext {
   readonly annotation: string;
   /** The executor stub's value of this output, as Python source. */
   readonly placeholder: string;
+  /** A dataclass output's class, generated in config.py, and its fields. */
+  readonly className?: string;
+  readonly fields?: readonly OutputContext[];
 }
 
 /** Which names config.py and the executor import for the outputs. */
 function outputImports(outputs: readonly OutputContext[]) {
-  const uses = (pattern: RegExp) => outputs.some((output) => pattern.test(output.type));
+  const flat = outputs.flatMap((output) => [output, ...(output.fields ?? [])]);
+  const uses = (pattern: RegExp) => flat.some((output) => pattern.test(output.type));
   return {
     datetime: uses(/datetime/),
     timedelta: uses(/timedelta/),
@@ -324,6 +336,7 @@ function outputImports(outputs: readonly OutputContext[]) {
     pandas: uses(/^(dataframe|structured-dataset)$/),
     dataframe: uses(/^dataframe$/),
     structuredDataset: uses(/^structured-dataset$/),
+    dataclass: uses(/^dataclass$/),
   };
 }
 
@@ -463,8 +476,10 @@ export function buildContext(schema: TaskSchema): RenderContext {
       ...(outputImports(outputs).timedelta ? ["timedelta"] : []),
       ...(outputImports(outputs).datetime ? ["timezone"] : []),
     ].join(", "),
+    dataclassOutputs: outputs.filter((output) => output.className !== undefined),
     executorConfigImports: sortImportNames([
       plugin.configClass,
+      ...outputs.flatMap((output) => (output.className === undefined ? [] : [output.className])),
       `${plugin.classPrefix}Outputs`,
       "to_literal_map",
     ]).join(", "),

@@ -107,7 +107,7 @@ export interface FieldDef {
  */
 const OUTPUT_ITEM_TYPES = ["str", "int", "float", "bool", "datetime", "timedelta"] as const;
 type OutputItemType = (typeof OUTPUT_ITEM_TYPES)[number];
-export type OutputType = OutputItemType | `list[${OutputItemType}]` | `dict[str,${OutputItemType}]` | "file" | "directory" | "dataframe" | "structured-dataset";
+export type OutputType = OutputItemType | `list[${OutputItemType}]` | `dict[str,${OutputItemType}]` | "file" | "directory" | "dataframe" | "structured-dataset" | "dataclass";
 export const OUTPUT_TYPES: readonly OutputType[] = [
   ...OUTPUT_ITEM_TYPES,
   ...OUTPUT_ITEM_TYPES.map((type) => `list[${type}]` as const),
@@ -116,11 +116,17 @@ export const OUTPUT_TYPES: readonly OutputType[] = [
   "directory",
   "dataframe",
   "structured-dataset",
+  "dataclass",
 ];
+
+/** Types a field of a dataclass output may have: the scalars, lists, dicts, files and folders. */
+export const DATACLASS_FIELD_TYPES: readonly OutputType[] = OUTPUT_TYPES.filter((type) => !["dataframe", "structured-dataset", "dataclass"].includes(type));
 
 export interface OutputDef {
   readonly name: string;
   readonly type: OutputType;
+  /** The fields of a `dataclass` output, in order; absent for every other type. */
+  readonly fields?: readonly { readonly name: string; readonly type: OutputType }[];
 }
 
 /**
@@ -462,11 +468,40 @@ function checkOutput(raw: unknown, path: SchemaPath): OutputDef {
   if (!isPlainObject(raw)) throw new SchemaError(`output ${show(raw)} must be an object with a name and a type`, path);
   const name = checkIdentifier(raw.name, "output name", [...path, "name"]);
   if (RESERVED_OUTPUT_NAMES.has(name)) throw new SchemaError(`output name "${name}" is reserved: the outputs are a NamedTuple, whose ${name}() it would hide`, [...path, "name"]);
-  const type = typeof raw.type === "string" ? raw.type.replace(/\s+/g, "") : raw.type;
+  let type = typeof raw.type === "string" ? raw.type.replace(/\s+/g, "") : raw.type;
+  let rawFields = raw.fields;
+  // The command line's spelling: dataclass(label:str|counts:list[int]|report:file).
+  const inline = typeof type === "string" ? /^dataclass\((.*)\)$/.exec(type) : null;
+  if (inline) {
+    if (rawFields !== undefined) throw new SchemaError(`output "${name}" declares its fields twice: in its type and in "fields"`, [...path, "fields"]);
+    type = "dataclass";
+    rawFields = Object.fromEntries(
+      (inline[1] ?? "").split("|").filter((part) => part !== "").map((part) => {
+        const at = part.indexOf(":");
+        if (at < 0) throw new SchemaError(`output "${name}" field "${part}" is malformed: write name:type, e.g. dataclass(label:str|counts:list[int])`, [...path, "type"]);
+        return [part.slice(0, at), part.slice(at + 1)];
+      }),
+    );
+  }
   if (!(OUTPUT_TYPES as readonly unknown[]).includes(type)) {
     throw new SchemaError(`output "${name}" has unknown type ${show(raw.type)}: it must be one of ${OUTPUT_TYPES.join(", ")}`, [...path, "type"]);
   }
-  return { name, type: type as OutputType };
+  if (type !== "dataclass") {
+    if (rawFields !== undefined) throw new SchemaError(`output "${name}" has fields, but only a dataclass output takes them`, [...path, "fields"]);
+    return { name, type: type as OutputType };
+  }
+  if (!isPlainObject(rawFields) || Object.keys(rawFields).length === 0) {
+    throw new SchemaError(`dataclass output "${name}" needs fields: an object of field name to type, e.g. { label: "str", counts: "list[int]" }`, [...path, "fields"]);
+  }
+  const fields = Object.entries(rawFields).map(([fieldName, fieldType]) => {
+    const checked = checkIdentifier(fieldName, `output "${name}" field name`, [...path, "fields", fieldName]);
+    const typeText = typeof fieldType === "string" ? fieldType.replace(/\s+/g, "") : fieldType;
+    if (!(DATACLASS_FIELD_TYPES as readonly unknown[]).includes(typeText)) {
+      throw new SchemaError(`output "${name}" field "${checked}" has unknown type ${show(fieldType)}: it must be one of ${DATACLASS_FIELD_TYPES.join(", ")}`, [...path, "fields", fieldName]);
+    }
+    return { name: checked, type: typeText as OutputType };
+  });
+  return { name, type: "dataclass", fields };
 }
 
 /** Validates loose input into the schema model; the first broken rule throws a SchemaError. */
@@ -506,6 +541,11 @@ export function checkClassPrefix(prefix: unknown): string | undefined {
     throw new SchemaError(`class prefix ${show(prefix)} is invalid: it must be a Python class name starting with a capital letter (letters and digits, e.g. SQLAlchemy)`, ["classPrefix"]);
   }
   return prefix;
+}
+
+/** An output's type as the command line writes it: `dataclass(label:str|counts:list[int])` for a dataclass. */
+export function outputTypeText(output: OutputDef): string {
+  return output.fields === undefined ? output.type : `dataclass(${output.fields.map((field) => `${field.name}:${field.type}`).join("|")})`;
 }
 
 /** Parses the `name:type` of --output and its prompt; the schema checks the parts. */
@@ -701,10 +741,10 @@ function compareOutputs(old: TaskSchema, next: TaskSchema, add: AddChange): void
   for (const output of old.outputs) {
     const now = next.outputs.find((candidate) => candidate.name === output.name);
     if (now === undefined) add("breaking", `output "${output.name}"`, "removed: workflows built on the old task read it");
-    else if (now.type !== output.type) add("breaking", `output "${output.name}"`, `type ${output.type} -> ${now.type}: workflows built on the old task expect the old type`);
+    else if (outputTypeText(now) !== outputTypeText(output)) add("breaking", `output "${output.name}"`, `type ${outputTypeText(output)} -> ${outputTypeText(now)}: workflows built on the old task expect the old type`);
   }
   for (const output of next.outputs) {
-    if (!old.outputs.some((candidate) => candidate.name === output.name)) add("compatible", `output "${output.name}"`, `added (${output.type})`);
+    if (!old.outputs.some((candidate) => candidate.name === output.name)) add("compatible", `output "${output.name}"`, `added (${outputTypeText(output)})`);
   }
 }
 

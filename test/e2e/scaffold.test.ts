@@ -74,6 +74,7 @@ const EVERY_OUTPUT = [
   "folder:directory",
   "frame:dataframe",
   "dataset:structured-dataset",
+  "summary:dataclass(label:str|counts:list[int]|weights:dict[str,float]|report:file)",
 ];
 
 describe("generated plugins pass their own tests against real flytekit", () => {
@@ -99,6 +100,10 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     const platform = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "test_platform_run_gives_the_local_outputs"], plugin);
     expect(platform.status, platform.output).toBe(0);
     expect(passedCount(platform)).toBe(1);
+    // A secret read through secret_value() by a probe executor, locally and under pyflyte-execute.
+    const secret = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "test_local_and_platform_runs_read_a_secret_from_the_environment"], plugin);
+    expect(secret.status, secret.output).toBe(0);
+    expect(passedCount(secret)).toBe(1);
   });
 
   it("holds hostile descriptions and defaults exactly, as valid Python", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveNames, parseFieldSpec, SchemaError, validateSchema, type RawSchema } from "../../src/schema.js";
+import { deriveNames, parseFieldSpec, parseOutput, SchemaError, validateSchema, type RawSchema } from "../../src/schema.js";
 
 const base: RawSchema = { name: "acme-query", taskType: "acme_query", image: "localhost:30000/flytekitplugins-acme-query:0.1.0" };
 
@@ -129,6 +129,27 @@ describe("outputs", () => {
     const types = ["str", "int", "float", "bool", "datetime", "timedelta", "list[int]", "dict[str,float]", "file", "directory", "dataframe", "structured-dataset"];
     const outputs = Object.fromEntries(types.map((type, index) => [`out${index}`, { type }]));
     expect(validateSchema({ ...base, outputs }).outputs.map((output) => output.type)).toEqual(types);
+  });
+
+  it("reads a dataclass output from the config file and from the command line's spelling alike", () => {
+    const expected = [{ name: "summary", type: "dataclass", fields: [{ name: "label", type: "str" }, { name: "counts", type: "list[int]" }, { name: "report", type: "file" }] }];
+    expect(validateSchema({ ...base, outputs: { summary: { type: "dataclass", fields: { label: "str", counts: "list[ int ]", report: "file" } } } }).outputs).toEqual(expected);
+    expect(validateSchema({ ...base, output: [parseOutput("summary:dataclass(label:str|counts:list[int]|report:file)")] }).outputs).toEqual(expected);
+  });
+
+  it.each([
+    [{ outputs: { s: { type: "dataclass" } } }, "needs fields"],
+    [{ outputs: { s: { type: "dataclass", fields: {} } } }, "needs fields"],
+    [{ outputs: { s: { type: "dataclass", fields: { _hidden: "int" } } } }, 'must not start with "_"'],
+    [{ outputs: { s: { type: "dataclass", fields: { "1a": "int" } } } }, "must be a Python identifier"],
+    [{ outputs: { s: { type: "dataclass", fields: { class: "int" } } } }, "Python keyword"],
+    [{ outputs: { s: { type: "dataclass", fields: { frame: "dataframe" } } } }, "has unknown type"],
+    [{ outputs: { s: { type: "dataclass", fields: { inner: "dataclass" } } } }, "has unknown type"],
+    [{ outputs: { s: { type: "int", fields: { a: "int" } } } }, "only a dataclass output takes them"],
+    [{ outputs: { s: { type: "dataclass(a:int)", fields: { a: "int" } } } }, "declares its fields twice"],
+    [{ outputs: { s: { type: "dataclass(a)" } } }, "is malformed"],
+  ])("refuses the dataclass output %j", (raw, message) => {
+    expect(errorOf({ ...base, ...raw })).toContain(message);
   });
 
   it.each([
