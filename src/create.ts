@@ -56,6 +56,9 @@ async function placePlugin(target: string, changes: Parameters<typeof applyChang
   // Into an existing folder (--force) the change goes through its journal: one writer at a time.
   if (existed) await withLock(target, async () => applyChanges(target, changes));
   else applyChanges(target, changes);
+  // A Ctrl-C that came while the files were written (synchronously) waits in the event loop's
+  // poll phase: give it one short poll here, while the plugin can still be taken back.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   undo();
 }
 

@@ -145,6 +145,17 @@ describe("in a terminal", () => {
   });
 });
 
+describe("Ctrl-C while the files are written", () => {
+  it("leaves nothing: the signal comes at the rename of the plugin into place", async () => {
+    // strace delivers SIGINT exactly at the rename, as a Ctrl-C at that instant would.
+    const args = ["-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2", "-e", "inject=rename,renameat,renameat2:signal=SIGINT:when=1"];
+    const result = await run("strace", [...args, process.execPath, join(REPO_ROOT, "bin", "create-flyte-task.js"), "acme", "--yes", "--no-git"], { cwd });
+    expect(result.status, result.stderr).toBe(130);
+    expect(result.stdout.trim().split("\n").slice(-2)).toEqual(["Cancelled.", "Nothing was written."]);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
 describe("help and mistakes", () => {
   it.each([
     [["regenrate"], 'unknown command "regenrate" (did you mean regenerate?)'],
