@@ -156,6 +156,16 @@ describe("Ctrl-C while the files are written", () => {
   });
 });
 
+describe("--install", () => {
+  it("says what to run to resume when a step fails", async () => {
+    const result = await run(process.execPath, [join(REPO_ROOT, "bin", "create-flyte-task.js"), "acme", "--yes", "--no-git", "--install"], { cwd, env: { PYTHON: "/bin/false" } });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/failed .*; to resume: cd .*acme && rm -rf \.venv && \/bin\/false -m venv \.venv && \.venv\/bin\/pip install -e "\.\[test\]" && \.venv\/bin\/pytest/);
+    expect(existsSync(join(cwd, "acme", "flyte-task.config.ts"))).toBe(true);
+  });
+});
+
 describe("help and mistakes", () => {
   it.each([
     [["regenrate"], 'unknown command "regenrate" (did you mean regenerate?)'],
