@@ -4,11 +4,10 @@
  * classification (`compareSchemas`), one line per change. Only reads.
  */
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { InputError } from "./errors.js";
-import { readIfExists } from "./files.js";
 import { CONFIG_FILE } from "./ownership.js";
-import { compareSchemas, type SchemaChange } from "./schema.js";
+import { compareSchemas, LIMITS, type SchemaChange } from "./schema.js";
+import { readConfigText } from "./sync.js";
 
 export interface CompatOptions {
   readonly against: string | undefined;
@@ -42,6 +41,8 @@ async function schemaAt(root: string, ref: string): Promise<ReturnType<typeof im
   if (git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]) === null) throw new InputError(`compat: "${ref}" is not a commit, branch or tag of this repository`);
   const text = git(root, ["show", `${ref}:./${CONFIG_FILE}`]);
   if (text === null) throw new InputError(`compat: ${ref} has no ${CONFIG_FILE} in this folder`);
+  // The old file is input like today's: the same size limit before it is parsed.
+  if (Buffer.byteLength(text) > LIMITS.configFileBytes) throw new InputError(`compat: the ${CONFIG_FILE} of ${ref} is over ${LIMITS.configFileBytes} bytes`);
   const { parseConfig } = await import("./config-file.js");
   try {
     return parseConfig(text);
@@ -54,10 +55,8 @@ async function schemaAt(root: string, ref: string): Promise<ReturnType<typeof im
 export async function compatChanges(root: string, against: string | undefined): Promise<{ against: string; changes: SchemaChange[] }> {
   const ref = against ?? defaultRef(root);
   const old = await schemaAt(root, ref);
-  const text = readIfExists(join(root, CONFIG_FILE));
-  if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
   const { parseConfig } = await import("./config-file.js");
-  return { against: ref, changes: compareSchemas(old, parseConfig(text)) };
+  return { against: ref, changes: compareSchemas(old, parseConfig(readConfigText(root))) };
 }
 
 /** Exit 0 when no change breaks old templates, 1 when one does. */

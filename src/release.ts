@@ -13,7 +13,7 @@ import { readIfExists } from "./files.js";
 import { CONFIG_FILE } from "./ownership.js";
 import { sampleOf } from "./render.js";
 import type { FieldDef, TaskSchema } from "./schema.js";
-import { syncWithEdits, type SyncOptions } from "./sync.js";
+import { readConfigText, syncWithEdits, type SyncOptions } from "./sync.js";
 import type { PyValue } from "./python.js";
 
 const PYPROJECT = "pyproject.toml";
@@ -86,7 +86,7 @@ export async function release(root: string, spec: string, options: ReleaseOption
   }
   const status = await syncWithEdits(root, options, async () => {
     const { parseConfig } = await import("./config-file.js");
-    const before = readIfExists(join(root, CONFIG_FILE)) ?? "";
+    const before = readConfigText(root);
     const schema = parseConfig(before);
     const image = imageWithTag(schema.image, version);
     const configText = before.split(JSON.stringify(schema.image)).join(JSON.stringify(image));

@@ -34,7 +34,8 @@ function configFile(): Promise<typeof import("./config-file.js")> {
   return import("./config-file.js");
 }
 
-function readConfigText(root: string): string {
+/** The config file, read under the input rules (size, text, a file at all); exit 2 when it is missing. */
+export function readConfigText(root: string): string {
   const text = readTextFile(join(root, CONFIG_FILE), { shown: CONFIG_FILE, maxBytes: LIMITS.configFileBytes });
   if (text === null) throw new InputError(`no ${CONFIG_FILE} in "${root}": run this in a plugin folder, or pass -C <plugin folder>`);
   return text;
