@@ -256,10 +256,18 @@ function cancelled(): number {
   return EXIT_CANCELLED;
 }
 
+/**
+ * An error is one line whatever the user's values hold: line breaks and other control
+ * characters quoted in a message are shown escaped (`\n`), never written as they are.
+ */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => JSON.stringify(char).slice(1, -1));
+}
+
 function reportError(error: unknown): number {
   // Ctrl-C at a question can also reach here as the prompt library's own error.
   if (isCancel(error)) return cancelled();
-  const message = error instanceof Error ? error.message : String(error);
+  const message = oneLine(error instanceof Error ? error.message : String(error));
   if (error instanceof InputError || error instanceof SchemaError || error instanceof ConfigError) {
     process.stderr.write(`error: ${message}\n`);
     return EXIT_BAD_INPUT;

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { run, runBin } from "./support/cli.js";
+import { expectOneLineRefusal, run, runBin } from "./support/cli.js";
 import { REPO_ROOT } from "./support/python-env.js";
 
 let cwd: string;
@@ -22,10 +22,7 @@ function listing(dir: string): string[] {
 async function expectRefused(args: readonly string[], ...fragments: string[]): Promise<void> {
   const before = listing(cwd);
   const result = await runBin("create-flyte-task", args, cwd);
-  expect(result.status, result.stderr).toBe(2);
-  const lines = result.stderr.trimEnd().split("\n");
-  expect(lines, result.stderr).toHaveLength(1);
-  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
+  expectOneLineRefusal(result, fragments);
   expect(listing(cwd)).toEqual(before);
 }
 

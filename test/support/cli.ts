@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { REPO_ROOT } from "./python-env.js";
 
 export interface RunResult {
@@ -36,4 +37,12 @@ export function run(command: string, args: readonly string[], { cwd, env = {}, i
 
 export function runBin(bin: "create-flyte-task" | "flyte-task", args: readonly string[], cwd: string): Promise<RunResult> {
   return run(process.execPath, [join(REPO_ROOT, "bin", `${bin}.js`), ...args], { cwd });
+}
+
+/** The bad-input contract: exit 2 and one line on stderr holding every fragment. */
+export function expectOneLineRefusal(result: RunResult, fragments: readonly string[]): void {
+  expect(result.status, result.stderr).toBe(2);
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines, result.stderr).toHaveLength(1);
+  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
 }

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync, readFileSync } from "node:
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addFieldByHand, copyPlugin, flyteTask, hashTree, smallPlugin, tempDir } from "../support/tree.js";
+import { expectOneLineRefusal } from "../support/cli.js";
 
 let pristine: string;
 let config: string;
@@ -22,10 +23,7 @@ function freshCopy(): string {
 async function expectRefused(plugin: string, fragments: readonly string[], command: readonly string[] = ["regenerate"]): Promise<void> {
   const before = hashTree(plugin);
   const result = await flyteTask(plugin, ...command);
-  expect(result.status, result.stderr).toBe(2);
-  const lines = result.stderr.trimEnd().split("\n");
-  expect(lines, result.stderr).toHaveLength(1);
-  for (const fragment of fragments) expect(lines[0]).toContain(fragment);
+  expectOneLineRefusal(result, fragments);
   expect(hashTree(plugin)).toEqual(before);
 }
 
