@@ -58,10 +58,12 @@ export interface FieldContext {
   readonly choicesSource: string;
   /** Values of the wrong type, for tests. */
   readonly wrongSamples: readonly string[];
-  /** The from_custom reader for this type in config.py, e.g. `_int`, `_list_of(_str)`. */
-  readonly reader: string;
-  /** The to_custom writer, or null when the value is stored as it is. */
-  readonly writer: string | null;
+  /** How from_custom reads it, e.g. `_read(custom, "count", int)`. */
+  readonly read: string;
+  /** When from_custom reads it, for a field with a default: `"count" in custom`. */
+  readonly presence: string;
+  /** How to_custom writes it, or null when `asdict` holds it as it is. */
+  readonly write: string | null;
 }
 
 export interface RenderContext {
@@ -75,6 +77,8 @@ export interface RenderContext {
   /** Old names of renamed fields (`alias`) and the field each now names. */
   readonly aliases: readonly { readonly alias: string; readonly name: string }[];
   readonly requiredFields: readonly FieldContext[];
+  /** The fields with a default, which from_custom reads only when `custom` holds them. */
+  readonly defaultedFields: readonly FieldContext[];
   /** The generic kind's outputs, in order; empty for the sql kind. */
   readonly outputs: readonly OutputContext[];
   readonly outputImports: ReturnType<typeof outputImports>;
@@ -84,6 +88,9 @@ export interface RenderContext {
   readonly executorConfigImports: string;
   readonly executorDatetimeImports: string;
   readonly fixturesFlytekitImports: string;
+  /** What config.py imports from dataclasses and typing. */
+  readonly configDataclassImports: string;
+  readonly configTypingImports: string;
   /** What config.py of the generic kind imports from flytekit. */
   readonly configFlytekitImports: string;
   /** The sql kind's one output, when output_schema_type is not None. */
@@ -100,12 +107,8 @@ export interface RenderContext {
   readonly requiredJson: boolean;
   readonly firstChoiceField: FieldContext | null;
   readonly secretFields: readonly FieldContext[];
-  /** Whether config.py needs `typing.Literal` (a choice field). */
-  readonly usesLiteral: boolean;
   /** An int field, whose value the tests check comes back from protobuf as a float. */
   readonly firstIntField: string | null;
-  /** Whether any dataclass default needs `field(default_factory=...)`. */
-  readonly usesFieldFactory: boolean;
   /** Test-only dependencies beyond pytest and ruff. */
   readonly testDependencies: readonly string[];
   /** The plugin's Python dependencies, as pyproject.toml lists them. */
@@ -198,74 +201,94 @@ export function sampleOf(field: FieldDef): PyValue {
   return JSON.stringify(first) === JSON.stringify(field.default) ? second : first;
 }
 
-const READERS: Readonly<Record<Exclude<FieldType, "choice">, string>> = {
-  str: "_as_str",
-  int: "_as_int",
-  float: "_as_float",
-  bool: "_as_bool",
-  "list[str]": "_list_of(_as_str)",
-  "list[int]": "_list_of(_as_int)",
-  "list[float]": "_list_of(_as_float)",
-  "list[bool]": "_list_of(_as_bool)",
-  "dict[str,str]": "_dict_of(_as_str)",
-  "dict[str,int]": "_dict_of(_as_int)",
-  "dict[str,float]": "_dict_of(_as_float)",
-  "dict[str,bool]": "_dict_of(_as_bool)",
-  secret: "_as_secret",
-  "dict[str,secret]": "_dict_of(_as_secret)",
-  json: "_as_json",
+/** The scalar a field holds, or its items hold: what `_checked` in config.py checks. */
+const KIND_OF: Readonly<Partial<Record<FieldType, string>>> = {
+  str: "str",
+  int: "int",
+  float: "float",
+  bool: "bool",
+  "list[str]": "str",
+  "list[int]": "int",
+  "list[float]": "float",
+  "list[bool]": "bool",
+  "dict[str,str]": "str",
+  "dict[str,int]": "int",
+  "dict[str,float]": "float",
+  "dict[str,bool]": "bool",
+  secret: "Secret",
+  "dict[str,secret]": "Secret",
 };
 
-/** How to_custom writes a field that is not plain JSON data already; the others are stored as they are. */
-const WRITERS: Readonly<Partial<Record<FieldType, string>>> = {
-  secret: "_secret_reference",
-  "dict[str,secret]": "_dict_of(_secret_reference)",
-  json: "_json_text",
-};
-
-function readerOf(field: FieldDef): string {
-  const reader = field.type === "choice" ? `_as_choice(${choicesOf(field).map(pyString).join(", ")})` : READERS[field.type];
-  // A json field holds None as JSON null: it needs no optional reader.
-  return field.default === null && field.type !== "json" ? `_optional(${reader})` : reader;
+/** How from_custom reads the field from `custom`, as Python source. */
+function readOf(field: FieldDef): string {
+  const name = pyString(field.name);
+  if (field.type === "choice") {
+    const choices = choicesOf(field).map(pyString);
+    return `_read_choice(custom, ${name}, (${choices.join(", ")}${choices.length === 1 ? "," : ""}))`;
+  }
+  if (field.type === "json") return `_read_json(custom, ${name})`;
+  const container = field.type.startsWith("list[") ? "_read_list" : field.type.startsWith("dict[") ? "_read_dict" : "_read";
+  return `${container}(custom, ${name}, ${KIND_OF[field.type]!})`;
 }
 
-function writerOf(field: FieldDef): string | null {
-  const writer = WRITERS[field.type];
-  if (writer === undefined) return null;
-  return field.default === null && field.type !== "json" ? `_optional(${writer})` : writer;
+/**
+ * How to_custom writes the field, as Python source, or null when `asdict` holds it as it is:
+ * a secret as its reference, a json field as JSON text.
+ */
+function writeOf(field: FieldDef): string | null {
+  const value = `self.${field.name}`;
+  const name = pyString(field.name);
+  let write: string;
+  if (field.type === "secret") write = `_secret_reference(${value}, ${name})`;
+  else if (field.type === "dict[str,secret]") write = `{key: _secret_reference(secret, ${name}) for key, secret in ${value}.items()}`;
+  // A json field holds None as JSON null, so it has no separate None case.
+  else if (field.type === "json") return `_json_text(${value}, ${name})`;
+  else return null;
+  return field.default === null ? `None if ${value} is None else ${write}` : write;
 }
 
-/** Which helpers config.py needs, so it defines no unused one. */
+/** When from_custom reads a field that has a default: an optional one only when it is not None. */
+function presenceOf(field: FieldDef): string {
+  const name = pyString(field.name);
+  return field.default === null && field.type !== "json" ? `custom.get(${name}) is not None` : `${name} in custom`;
+}
+
+/** Which helpers config.py needs, so it defines no unused one and no dead branch. */
 export interface ReadersUsed {
-  readonly str: boolean;
+  /** `_field` and `_wrong_type`, which every reader uses. */
+  readonly any: boolean;
+  /** `_checked`, and the kinds it checks. */
+  readonly checked: boolean;
   readonly int: boolean;
   readonly float: boolean;
-  readonly bool: boolean;
-  readonly optional: boolean;
+  readonly secret: boolean;
+  readonly read: boolean;
   readonly list: boolean;
   readonly dict: boolean;
   readonly choice: boolean;
-  readonly secret: boolean;
   readonly json: boolean;
-  /** Whether to_custom has any writer (else it is `asdict`). */
+  /** Whether to_custom writes a field itself (else it is `asdict` alone). */
   readonly writers: boolean;
 }
 
-function readersUsed(fields: readonly FieldContext[]): ReadersUsed {
-  const uses = (pattern: RegExp) => fields.some((field) => pattern.test(field.reader) || pattern.test(field.writer ?? ""));
+function readersUsed(fields: readonly FieldDef[]): ReadersUsed {
+  const types = new Set(fields.map((field) => field.type));
+  const kinds = new Set(fields.map((field) => KIND_OF[field.type]));
+  const has = (...wanted: FieldType[]) => wanted.some((type) => types.has(type));
+  const containers = (prefix: string) => fields.some((field) => field.type.startsWith(prefix));
   return {
-    // _as_secret reads its parts with _as_str, _dict_of its keys.
-    str: uses(/_as_str|_dict_of|_as_secret/),
-    int: uses(/_as_int/),
-    float: uses(/_as_float/),
-    bool: uses(/_as_bool/),
-    optional: uses(/_optional|_as_secret/),
-    list: uses(/_list_of/),
-    dict: uses(/_dict_of|_as_secret/),
-    choice: uses(/_as_choice|_as_secret/),
-    secret: uses(/_as_secret/),
-    json: uses(/_as_json/),
-    writers: fields.some((field) => field.writer !== null),
+    any: fields.length > 0,
+    // json text is read as a str, and the keys of a dict are checked as str.
+    checked: fields.some((field) => field.type !== "choice"),
+    int: kinds.has("int"),
+    float: kinds.has("float"),
+    secret: kinds.has("Secret"),
+    read: fields.some((field) => readOf(field).startsWith("_read(")) || has("json"),
+    list: containers("list["),
+    dict: containers("dict["),
+    choice: has("choice"),
+    json: has("json"),
+    writers: fields.some((field) => writeOf(field) !== null),
   };
 }
 
@@ -430,8 +453,9 @@ function fieldContext(field: FieldDef): FieldContext {
     isChoice: field.type === "choice",
     choicesSource: pyLiteral([...choicesOf(field)]),
     wrongSamples: wrongSamplesOf(field),
-    reader: readerOf(field),
-    writer: writerOf(field),
+    read: readOf(field),
+    presence: presenceOf(field),
+    write: writeOf(field),
   };
 }
 
@@ -439,6 +463,8 @@ export function buildContext(schema: TaskSchema): RenderContext {
   const fields = schema.fields.map(fieldContext);
   const outputs = schema.outputs.map(outputContext);
   const plugin = deriveNames(schema.name, schema.classPrefix);
+  const readers = readersUsed(schema.fields);
+  const usesFieldFactory = fields.some((field) => field.defaultSource.startsWith("field("));
   const secretParts = fields.flatMap((field) => {
     if (field.isSecret) return [`self.${field.name}`];
     if (field.isSecretDict) return [field.optional ? `*(self.${field.name} or {}).values()` : `*self.${field.name}.values()`];
@@ -455,9 +481,18 @@ export function buildContext(schema: TaskSchema): RenderContext {
     requiredFields: fields.filter((f) => f.required),
     outputs,
     outputImports: outputImports(outputs),
+    configDataclassImports: ["asdict", "dataclass", ...(usesFieldFactory ? ["field"] : [])].join(", "),
+    configTypingImports: sortImportNames([
+      ...(schema.kind !== "sql" && outputImports(outputs).dataframe ? ["TYPE_CHECKING"] : []),
+      "Any",
+      ...(fields.some((field) => field.isChoice) ? ["Literal"] : []),
+      ...(schema.kind !== "sql" ? ["NamedTuple", "get_type_hints"] : []),
+      ...(readers.json ? ["TypeAlias"] : []),
+      ...(readers.checked || readers.choice ? ["TypeVar"] : []),
+    ]).join(", "),
     configFlytekitImports: sortImportNames([
       "FlyteContextManager",
-      ...(readersUsed(fields).secret ? ["Secret", "current_context"] : []),
+      ...(readers.secret ? ["Secret", "current_context"] : []),
       ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
       ...(outputImports(outputs).dataframe ? ["lazy_module"] : []),
     ]).join(", "),
@@ -485,7 +520,8 @@ export function buildContext(schema: TaskSchema): RenderContext {
     ]).join(", "),
     sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
-    readers: readersUsed(fields),
+    readers,
+    defaultedFields: fields.filter((f) => !f.required),
     secrets:
       secretParts.length === 0
         ? null
@@ -494,14 +530,12 @@ export function buildContext(schema: TaskSchema): RenderContext {
             list: secretParts.length === 1 && secretParts[0]!.startsWith("*") ? `list(${secretParts[0]!.slice(1)})` : `[${secretParts.join(", ")}]`,
             mayBeNone: fields.some((field) => field.isSecret && field.optional),
           },
-    usesLiteral: fields.some((field) => field.isChoice),
     firstJsonField: fields.find((field) => field.isJson) ?? null,
     requiredJson: fields.some((field) => field.isJson && field.required),
     firstChoiceField: fields.find((field) => field.isChoice) ?? null,
     secretFields: fields.filter((field) => field.isSecret || field.isSecretDict),
     secretEnvironment: secretEnvironment(schema.fields),
     firstIntField: fields.find((field) => field.type === "int")?.name ?? null,
-    usesFieldFactory: fields.some((field) => field.defaultSource.startsWith("field(")),
     // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
     pythonDependencies: [
       `flytekit${versions.flytekitRange}`,

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run, runBin } from "../support/cli.js";
-import { generate, pytest, ruff, workDir } from "../support/plugin.js";
+import { generate, mypy, pytest, ruff, workDir } from "../support/plugin.js";
 import { PYTHON } from "../support/python-env.js";
 
 async function git(cwd: string, ...args: string[]): Promise<void> {
@@ -96,6 +96,8 @@ describe("flyte-task compat", () => {
     expect(tests.status, tests.output).toBe(0);
     const lint = await ruff(plugin);
     expect(lint.status, lint.output).toBe(0);
+    const types = await mypy(plugin);
+    expect(types.status, types.output).toBe(0);
   });
 
   it.each([

@@ -1,11 +1,11 @@
 /**
- * End to end: generate plugins with the real bin, then run each plugin's own test suite and
- * ruff against real flytekit in the test venv, and lint each Dockerfile.
+ * End to end: generate plugins with the real bin, then run each plugin's own test suite, ruff
+ * and mypy against real flytekit in the test venv, and lint each Dockerfile.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generate, lintDockerfile, passedCount, pytest, ruff, venvTool, workDir } from "../support/plugin.js";
+import { generate, lintDockerfile, mypy, passedCount, pytest, ruff, venvTool, workDir } from "../support/plugin.js";
 
 let cwd: string;
 
@@ -16,6 +16,9 @@ beforeAll(() => {
 async function expectHealthy(plugin: string, minimumTests: number): Promise<void> {
   const lint = await ruff(plugin);
   expect(lint.status, lint.output).toBe(0);
+  const types = await mypy(plugin);
+  expect(types.status, types.output).toBe(0);
+  expect(types.output).toMatch(/^Success: no issues found in \d+ source files/m);
   const tests = await pytest(plugin);
   expect(tests.status, tests.output).toBe(0);
   expect(passedCount(tests)).toBeGreaterThanOrEqual(minimumTests);

@@ -44,6 +44,15 @@ export async function ruff(plugin: string): Promise<ToolRun> {
   return { status: (check.status ?? 1) || (format.status ?? 1), output: `${check.output}${format.output}` };
 }
 
+/**
+ * mypy with its default checks over the plugin's Python. flytekit ships no type information,
+ * so its names are Any; the plugin's own code must still type-check. Nothing is cached.
+ */
+export function mypy(plugin: string): Promise<ToolRun> {
+  const options = ["--ignore-missing-imports", "--namespace-packages", "--explicit-package-bases", "--cache-dir=/dev/null"];
+  return venvTool("mypy", [...options, "flytekitplugins", "tests"], plugin);
+}
+
 const require = createRequire(import.meta.url);
 
 /** Findings of two Dockerfile linters from npm: dockerfilelint's rules and dockerfile-utils' validator. */

@@ -4,7 +4,7 @@ import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { formatFile } from "../../src/format.js";
 import { renderPlugin } from "../../src/render.js";
-import { validateSchema, type RawSchema } from "../../src/schema.js";
+import { FIELD_TYPES, validateSchema, type FieldType, type RawField, type RawSchema } from "../../src/schema.js";
 
 const generic: RawSchema = {
   name: "acme-query",
@@ -72,4 +72,57 @@ describe("rendering", () => {
     }
   });
 
+  describe("config.py", () => {
+    async function configOf(fields: RawField[]): Promise<string> {
+      const files = await renderPlugin(validateSchema({ ...generic, fields }));
+      return files.find((file) => file.path === "flytekitplugins/acme_query/config.py")!.content;
+    }
+
+    /** Names of the module's private functions, in order. */
+    function helpersOf(config: string): string[] {
+      return [...config.matchAll(/^def (_\w+)\(/gm)].map((match) => match[1]!);
+    }
+
+    function fieldOf(type: FieldType, extra: Partial<RawField> = {}): RawField {
+      return { name: "value", type, ...(type === "choice" ? { choices: ["low", "high"] } : {}), ...extra };
+    }
+
+    // Every field type alone, required and with a default of None where one is allowed, and all
+    // of them together: each helper config.py defines is called, and each branch of `_checked` is
+    // one the schema's types reach.
+    const cases: [string, RawField[]][] = [
+      ...FIELD_TYPES.map((type): [string, RawField[]] => [type, [fieldOf(type)]]),
+      ...FIELD_TYPES.filter((type) => type !== "choice").map((type): [string, RawField[]] => [`${type} or None`, [fieldOf(type, { default: null })]]),
+      ["every type", FIELD_TYPES.map((type, index) => ({ ...fieldOf(type), name: `value_${index}` }))],
+    ];
+    it.each(cases)("defines only the helpers it calls, with no dead branch (%s)", async (_name, fields) => {
+      const config = await configOf(fields);
+      for (const helper of helpersOf(config)) {
+        const calls = config.match(new RegExp(`(?<![\\w.])${helper}\\(`, "g"))?.length ?? 0;
+        expect(calls, `${helper} is defined but never called`).toBeGreaterThanOrEqual(2);
+      }
+      const typeVarUses = config.replace(/^T = TypeVar\("T"\)$/m, "").match(/\bT\b/g)?.length ?? 0;
+      expect(/^T = TypeVar\("T"\)$/m.test(config), "T is defined iff used").toBe(typeVarUses > 0);
+      const kinds = new Set(fields.map((field) => /(str|int|float|bool|secret)\]?$/.exec(field.type)?.[1]));
+      expect(config.includes("kind is int"), "int branch").toBe(kinds.has("int"));
+      expect(config.includes("kind is float"), "float branch").toBe(kinds.has("float"));
+      expect(config.includes("kind is Secret"), "Secret branch").toBe(kinds.has("secret"));
+    });
+
+    it("reads each field by name in from_custom, required ones in the constructor, with a small kit", async () => {
+      const config = await configOf([
+        { name: "uri", type: "str" },
+        { name: "retries", type: "int", default: 3 },
+        { name: "ratio", type: "float", default: null },
+        { name: "verbose", type: "bool" },
+      ]);
+      const fromCustom = config.slice(config.indexOf("def from_custom"), config.indexOf("\n\n\n", config.indexOf("def from_custom")));
+      expect(fromCustom).toContain('uri=_read(custom, "uri", str),');
+      expect(fromCustom).toContain('verbose=_read(custom, "verbose", bool),');
+      expect(fromCustom).toContain('if "retries" in custom:\n            config.retries = _read(custom, "retries", int)');
+      // An optional field keeps its None when custom holds None.
+      expect(fromCustom).toContain('if custom.get("ratio") is not None:\n            config.ratio = _read(custom, "ratio", float)');
+      expect(helpersOf(config)).toEqual(["_field", "_wrong_type", "_read", "_checked"]);
+    });
+  });
 });
