@@ -103,7 +103,7 @@ describe("rendering", () => {
       }
       const typeVarUses = config.replace(/^T = TypeVar\("T"\)$/m, "").match(/\bT\b/g)?.length ?? 0;
       expect(/^T = TypeVar\("T"\)$/m.test(config), "T is defined iff used").toBe(typeVarUses > 0);
-      const kinds = new Set(fields.map((field) => /(str|int|float|bool|secret)\]?$/.exec(field.type)?.[1]));
+      const kinds = new Set(fields.map((field) => /(str|int|float|bool|secret)\]?$/.exec(String(field.type))?.[1]));
       expect(config.includes("kind is int"), "int branch").toBe(kinds.has("int"));
       expect(config.includes("kind is float"), "float branch").toBe(kinds.has("float"));
       expect(config.includes("kind is Secret"), "Secret branch").toBe(kinds.has("secret"));
