@@ -346,6 +346,8 @@ export interface OutputContext {
   readonly fields?: readonly OutputContext[];
 }
 
+const GENERIC = /^(list|dict)\[/;
+
 /** Which names config.py and the executor import for the outputs. */
 function outputImports(outputs: readonly OutputContext[]) {
   const flat = outputs.flatMap((output) => [output, ...(output.fields ?? [])]);
@@ -360,6 +362,9 @@ function outputImports(outputs: readonly OutputContext[]) {
     dataframe: uses(/^dataframe$/),
     structuredDataset: uses(/^structured-dataset$/),
     dataclass: uses(/^dataclass$/),
+    // isinstance needs get_origin only for a generic type such as list[int].
+    genericOutput: outputs.some((output) => GENERIC.test(output.type)),
+    genericDataclassField: outputs.some((output) => (output.fields ?? []).some((field) => GENERIC.test(field.type))),
   };
 }
 
@@ -464,6 +469,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
   const outputs = schema.outputs.map(outputContext);
   const plugin = deriveNames(schema.name, schema.classPrefix);
   const readers = readersUsed(schema.fields);
+  const imports = outputImports(outputs);
   const usesFieldFactory = fields.some((field) => field.defaultSource.startsWith("field("));
   const secretParts = fields.flatMap((field) => {
     if (field.isSecret) return [`self.${field.name}`];
@@ -480,10 +486,10 @@ export function buildContext(schema: TaskSchema): RenderContext {
     aliases: schema.fields.flatMap((field) => (field.aliases ?? []).map((alias) => ({ alias, name: field.name }))),
     requiredFields: fields.filter((f) => f.required),
     outputs,
-    outputImports: outputImports(outputs),
+    outputImports: imports,
     configDataclassImports: ["asdict", "dataclass", ...(usesFieldFactory ? ["field"] : [])].join(", "),
     configTypingImports: sortImportNames([
-      ...(schema.kind !== "sql" && outputImports(outputs).dataframe ? ["TYPE_CHECKING"] : []),
+      ...(schema.kind !== "sql" && imports.dataframe ? ["TYPE_CHECKING"] : []),
       "Any",
       ...(fields.some((field) => field.isChoice) ? ["Literal"] : []),
       ...(schema.kind !== "sql" ? ["NamedTuple", "get_type_hints"] : []),
@@ -493,23 +499,23 @@ export function buildContext(schema: TaskSchema): RenderContext {
     configFlytekitImports: sortImportNames([
       "FlyteContextManager",
       ...(readers.secret ? ["Secret", "current_context"] : []),
-      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
-      ...(outputImports(outputs).dataframe ? ["lazy_module"] : []),
+      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
+      ...(imports.dataframe ? ["lazy_module"] : []),
     ]).join(", "),
     executorFlytekitImports: sortImportNames([
-      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
-      ...(outputImports(outputs).summaryFile ? ["current_context"] : []),
-      ...(outputImports(outputs).pandas ? ["lazy_module"] : []),
+      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
+      ...(imports.summaryFile ? ["current_context"] : []),
+      ...(imports.pandas ? ["lazy_module"] : []),
     ]).join(", "),
     fixturesFlytekitImports: sortImportNames([
       "FlyteContextManager",
       ...(secretParts.length > 0 ? ["Secret"] : []),
-      ...(outputImports(outputs).structuredDataset ? ["StructuredDataset"] : []),
+      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
     ]).join(", "),
     executorDatetimeImports: [
-      ...(outputImports(outputs).datetime ? ["datetime"] : []),
-      ...(outputImports(outputs).timedelta ? ["timedelta"] : []),
-      ...(outputImports(outputs).datetime ? ["timezone"] : []),
+      ...(imports.datetime ? ["datetime"] : []),
+      ...(imports.timedelta ? ["timedelta"] : []),
+      ...(imports.datetime ? ["timezone"] : []),
     ].join(", "),
     dataclassOutputs: outputs.filter((output) => output.className !== undefined),
     executorConfigImports: sortImportNames([
@@ -539,7 +545,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
     // A FlyteSchema result is a pandas DataFrame stored as Parquet, hence pyarrow.
     pythonDependencies: [
       `flytekit${versions.flytekitRange}`,
-      ...(schema.kind === "sql" || outputImports(outputs).pandas ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : []),
+      ...(schema.kind === "sql" || imports.pandas ? [`pandas${versions.pandas}`, `pyarrow${versions.pyarrow}`] : []),
       ...(schema.example === "sqlalchemy" ? [`sqlalchemy${versions.sqlalchemy}`] : []),
     ],
     // The parity tests compare with the upstream plugin.

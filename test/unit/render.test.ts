@@ -125,4 +125,18 @@ describe("rendering", () => {
       expect(helpersOf(config)).toEqual(["_field", "_wrong_type", "_read", "_checked"]);
     });
   });
+
+  // get_origin is what isinstance needs for list[int]; for scalar types it would be a dead branch.
+  it.each([
+    ["scalar outputs", { total: { type: "float" }, note: { type: "str" } }, false, false],
+    ["a list output", { sizes: { type: "list[int]" } }, true, false],
+    ["a dataclass of scalars", { summary: { type: "dataclass", fields: { label: "str" } } }, false, false],
+    ["a dataclass with a dict", { summary: { type: "dataclass", fields: { weights: "dict[str,float]" } } }, false, true],
+  ])("compares outputs by their declared types, with get_origin only for generic ones (%s)", async (_name, outputs, genericOutput, genericField) => {
+    const files = await renderPlugin(validateSchema({ ...generic, outputs } as RawSchema));
+    const fixtures = files.find((file) => file.path === "tests/flyte_task_fixtures.py")!.content;
+    expect(fixtures.includes("get_origin(python_type) or python_type")).toBe(genericOutput);
+    expect(fixtures.includes("get_origin(hints[item.name])")).toBe(genericField);
+    expect(/^from typing import .*\bget_origin\b/m.test(fixtures)).toBe(genericOutput || genericField);
+  });
 });
