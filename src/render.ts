@@ -464,13 +464,37 @@ function fieldContext(field: FieldDef): FieldContext {
   };
 }
 
+/** The names each generated module imports, in isort's order, so that none is unused. */
+function pythonImports(schema: TaskSchema, fields: readonly FieldContext[], outputs: readonly OutputContext[], plugin: PluginNames) {
+  const readers = readersUsed(schema.fields);
+  const uses = outputImports(outputs);
+  const isGeneric = schema.kind !== "sql";
+  const when = (condition: boolean, ...names: string[]): string[] => (condition ? names : []);
+  const names = (...list: string[]): string => sortImportNames(list).join(", ");
+  return {
+    configDataclassImports: ["asdict", "dataclass", ...when(fields.some((field) => field.defaultSource.startsWith("field(")), "field")].join(", "),
+    configTypingImports: names(
+      ...when(isGeneric && uses.dataframe, "TYPE_CHECKING"),
+      "Any",
+      ...when(fields.some((field) => field.isChoice), "Literal"),
+      ...when(isGeneric, "NamedTuple", "get_type_hints"),
+      ...when(readers.json, "TypeAlias"),
+      ...when(readers.checked || readers.choice, "TypeVar"),
+    ),
+    configFlytekitImports: names("FlyteContextManager", ...when(readers.secret, "Secret", "current_context"), ...when(uses.structuredDataset, "StructuredDataset"), ...when(uses.dataframe, "lazy_module")),
+    executorFlytekitImports: names(...when(uses.structuredDataset, "StructuredDataset"), ...when(uses.summaryFile, "current_context"), ...when(uses.pandas, "lazy_module")),
+    fixturesFlytekitImports: names("FlyteContextManager", ...when(readers.secret, "Secret"), ...when(uses.structuredDataset, "StructuredDataset")),
+    executorDatetimeImports: [...when(uses.datetime, "datetime"), ...when(uses.timedelta, "timedelta"), ...when(uses.datetime, "timezone")].join(", "),
+    executorConfigImports: names(plugin.configClass, ...outputs.flatMap((output) => when(output.className !== undefined, output.className!)), `${plugin.classPrefix}Outputs`, "to_literal_map"),
+  };
+}
+
 export function buildContext(schema: TaskSchema): RenderContext {
   const fields = schema.fields.map(fieldContext);
   const outputs = schema.outputs.map(outputContext);
   const plugin = deriveNames(schema.name, schema.classPrefix);
   const readers = readersUsed(schema.fields);
   const imports = outputImports(outputs);
-  const usesFieldFactory = fields.some((field) => field.defaultSource.startsWith("field("));
   const secretParts = fields.flatMap((field) => {
     if (field.isSecret) return [`self.${field.name}`];
     if (field.isSecretDict) return [field.optional ? `*(self.${field.name} or {}).values()` : `*self.${field.name}.values()`];
@@ -487,43 +511,8 @@ export function buildContext(schema: TaskSchema): RenderContext {
     requiredFields: fields.filter((f) => f.required),
     outputs,
     outputImports: imports,
-    configDataclassImports: ["asdict", "dataclass", ...(usesFieldFactory ? ["field"] : [])].join(", "),
-    configTypingImports: sortImportNames([
-      ...(schema.kind !== "sql" && imports.dataframe ? ["TYPE_CHECKING"] : []),
-      "Any",
-      ...(fields.some((field) => field.isChoice) ? ["Literal"] : []),
-      ...(schema.kind !== "sql" ? ["NamedTuple", "get_type_hints"] : []),
-      ...(readers.json ? ["TypeAlias"] : []),
-      ...(readers.checked || readers.choice ? ["TypeVar"] : []),
-    ]).join(", "),
-    configFlytekitImports: sortImportNames([
-      "FlyteContextManager",
-      ...(readers.secret ? ["Secret", "current_context"] : []),
-      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
-      ...(imports.dataframe ? ["lazy_module"] : []),
-    ]).join(", "),
-    executorFlytekitImports: sortImportNames([
-      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
-      ...(imports.summaryFile ? ["current_context"] : []),
-      ...(imports.pandas ? ["lazy_module"] : []),
-    ]).join(", "),
-    fixturesFlytekitImports: sortImportNames([
-      "FlyteContextManager",
-      ...(secretParts.length > 0 ? ["Secret"] : []),
-      ...(imports.structuredDataset ? ["StructuredDataset"] : []),
-    ]).join(", "),
-    executorDatetimeImports: [
-      ...(imports.datetime ? ["datetime"] : []),
-      ...(imports.timedelta ? ["timedelta"] : []),
-      ...(imports.datetime ? ["timezone"] : []),
-    ].join(", "),
+    ...pythonImports(schema, fields, outputs, plugin),
     dataclassOutputs: outputs.filter((output) => output.className !== undefined),
-    executorConfigImports: sortImportNames([
-      plugin.configClass,
-      ...outputs.flatMap((output) => (output.className === undefined ? [] : [output.className])),
-      `${plugin.classPrefix}Outputs`,
-      "to_literal_map",
-    ]).join(", "),
     sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,
     readers,
