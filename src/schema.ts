@@ -243,25 +243,40 @@ const MAX_NAME_LENGTH = 64;
 
 /**
  * Names a config field may not take: the task's own parameters (a field of that name reads as
- * one in `Task(name=..., task_config=...)` calls), and names the config class body or its
- * generated `__init__` use (`field(default_factory=list)`, `to_custom`, `self`).
+ * one in `Task(name=..., task_config=...)` calls), the config's methods, and every name the
+ * config class body reads after a field with a default has bound it there: its annotations
+ * (`str`, `Secret`, `Literal[...]`), defaults (`field(default_factory=list)`), decorators and
+ * the signatures of its methods (`Mapping`, `Any`), and its generated `__init__` (`self`).
+ * A test reads them all from the rendered config.py.
  */
 const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   "name",
   "task_config",
   "inputs",
   "container_image",
+  "secret_requests",
   "executor_type",
   "task_type",
   "kwargs",
   "to_custom",
   "from_custom",
+  "secrets",
   "field",
   "fields",
   "dataclass",
   "asdict",
+  "classmethod",
+  "str",
+  "int",
+  "float",
+  "bool",
   "list",
   "dict",
+  "Any",
+  "Mapping",
+  "Literal",
+  "Json",
+  "Secret",
   "self",
 ]);
 const RESERVED_SQL_FIELD_NAMES: ReadonlySet<string> = new Set(["query_template", "output_schema_type"]);

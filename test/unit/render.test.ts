@@ -1,10 +1,11 @@
 /** Rendering: which files each kind gets, who owns them, and output stable under its formatters. */
+import { execFileSync } from "node:child_process";
 import { extname } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { formatFile } from "../../src/format.js";
 import { renderPlugin } from "../../src/render.js";
-import { FIELD_TYPES, validateSchema, type FieldType, type RawField, type RawSchema } from "../../src/schema.js";
+import { FIELD_TYPES, SchemaError, validateSchema, type FieldType, type RawField, type RawSchema } from "../../src/schema.js";
 
 const generic: RawSchema = {
   name: "acme-query",
@@ -109,6 +110,18 @@ describe("rendering", () => {
       expect(config.includes("kind is Secret"), "Secret branch").toBe(kinds.has("secret"));
     });
 
+    // A field with a default binds its name in the class body, so a later annotation, default,
+    // decorator or method signature that reads that name would read the field's value instead.
+    it("reserves every name its config class body reads, so no field can shadow one", async () => {
+      const fields = FIELD_TYPES.map((type, index) => ({ ...fieldOf(type), name: `value_${index}`, ...(type === "choice" ? {} : { default: null }) }));
+      const config = await configOf([...fields, { name: "secret_default", type: "secret", default: { group: "g", key: "k" } }, { name: "sizes", type: "list[int]", default: [1] }]);
+      const names = JSON.parse(execFileSync("python3", ["-c", CLASS_BODY_NAMES, "AcmeQueryConfig"], { input: config, encoding: "utf8" })) as string[];
+      expect(names).toEqual(expect.arrayContaining(["field", "Secret", "Mapping", "classmethod", "secrets", "to_custom", "from_custom"]));
+      for (const name of names) {
+        expect(() => validateSchema({ ...generic, fields: [{ name, type: "str", default: "x" }] }), name).toThrow(SchemaError);
+      }
+    });
+
     it("reads each field by name in from_custom, required ones in the constructor, with a small kit", async () => {
       const config = await configOf([
         { name: "uri", type: "str" },
@@ -140,3 +153,25 @@ describe("rendering", () => {
     expect(/^from typing import .*\bget_origin\b/m.test(fixtures)).toBe(genericOutput || genericField);
   });
 });
+
+/** The names a config class body reads when it runs (no `from __future__ import annotations`), and its methods. */
+const CLASS_BODY_NAMES = `
+import ast, json, sys
+
+def loads(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+tree = ast.parse(sys.stdin.read())
+config = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == sys.argv[1])
+names = set()
+for item in config.body:
+    if isinstance(item, ast.AnnAssign):
+        names |= loads(item.annotation) | (loads(item.value) if item.value else set())
+    elif isinstance(item, ast.FunctionDef):
+        names.add(item.name)
+        for node in [*item.decorator_list, *item.args.defaults, item.returns]:
+            names |= loads(node) if node else set()
+        for arg in [*item.args.posonlyargs, *item.args.args, *item.args.kwonlyargs]:
+            names |= loads(arg.annotation) if arg.annotation else set()
+print(json.dumps(sorted(names)))
+`;

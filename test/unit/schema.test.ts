@@ -80,6 +80,9 @@ describe("fields", () => {
     ["container_image", "reserved"],
     ["to_custom", "reserved"],
     ["field", "reserved"],
+    // The config's secrets() method, and a name its class body reads.
+    ["secrets", "reserved"],
+    ["Secret", "reserved"],
   ])("refuses the field name %j", (name, rule) => {
     expect(errorOf({ ...base, fields: [{ name, type: "str" }] })).toContain(rule);
   });
