@@ -201,23 +201,11 @@ export function sampleOf(field: FieldDef): PyValue {
   return JSON.stringify(first) === JSON.stringify(field.default) ? second : first;
 }
 
-/** The scalar a field holds, or its items hold: what `_checked` in config.py checks. */
-const KIND_OF: Readonly<Partial<Record<FieldType, string>>> = {
-  str: "str",
-  int: "int",
-  float: "float",
-  bool: "bool",
-  "list[str]": "str",
-  "list[int]": "int",
-  "list[float]": "float",
-  "list[bool]": "bool",
-  "dict[str,str]": "str",
-  "dict[str,int]": "int",
-  "dict[str,float]": "float",
-  "dict[str,bool]": "bool",
-  secret: "Secret",
-  "dict[str,secret]": "Secret",
-};
+/** The Python type of the scalar a field holds, or its items hold: what `_checked` in config.py checks. */
+function kindOf(type: FieldType): string | undefined {
+  const item = /^(?:list\[|dict\[str,)?(str|int|float|bool|secret)\]?$/.exec(type)?.[1];
+  return item === "secret" ? "Secret" : item;
+}
 
 /** How from_custom reads the field from `custom`, as Python source. */
 function readOf(field: FieldDef): string {
@@ -228,7 +216,7 @@ function readOf(field: FieldDef): string {
   }
   if (field.type === "json") return `_read_json(custom, ${name})`;
   const container = field.type.startsWith("list[") ? "_read_list" : field.type.startsWith("dict[") ? "_read_dict" : "_read";
-  return `${container}(custom, ${name}, ${KIND_OF[field.type]!})`;
+  return `${container}(custom, ${name}, ${kindOf(field.type)!})`;
 }
 
 /**
@@ -273,7 +261,7 @@ export interface ReadersUsed {
 
 function readersUsed(fields: readonly FieldDef[]): ReadersUsed {
   const types = new Set(fields.map((field) => field.type));
-  const kinds = new Set(fields.map((field) => KIND_OF[field.type]));
+  const kinds = new Set(fields.map((field) => kindOf(field.type)));
   const has = (...wanted: FieldType[]) => wanted.some((type) => types.has(type));
   const containers = (prefix: string) => fields.some((field) => field.type.startsWith(prefix));
   return {
