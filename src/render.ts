@@ -226,13 +226,15 @@ function readOf(field: FieldDef): string {
 function writeOf(field: FieldDef): string | null {
   const value = `self.${field.name}`;
   const name = pyString(field.name);
-  let write: string;
-  if (field.type === "secret") write = `_secret_reference(${value}, ${name})`;
-  else if (field.type === "dict[str,secret]") write = `{key: _secret_reference(secret, ${name}) for key, secret in ${value}.items()}`;
   // A json field holds None as JSON null, so it has no separate None case.
-  else if (field.type === "json") return `_json_text(${value}, ${name})`;
-  else return null;
-  return field.default === null ? `None if ${value} is None else ${write}` : write;
+  if (field.type === "json") return `_json_text(${value}, ${name})`;
+  const write =
+    field.type === "secret"
+      ? `_secret_reference(${value}, ${name})`
+      : field.type === "dict[str,secret]"
+        ? `{key: _secret_reference(secret, ${name}) for key, secret in ${value}.items()}`
+        : null;
+  return write !== null && field.default === null ? `None if ${value} is None else ${write}` : write;
 }
 
 /** When from_custom reads a field that has a default: an optional one only when it is not None. */
