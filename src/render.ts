@@ -172,8 +172,9 @@ const SAMPLES: Readonly<Record<Exclude<FieldType, "choice">, readonly [PyValue, 
 /** Values of the wrong type that from_custom must refuse, as Python source. */
 const WRONG_SAMPLES: Readonly<Record<Exclude<FieldType, "choice">, readonly string[]>> = {
   str: ["7"],
-  int: ["3.5", "True", '"7"'],
-  float: ['"2.5"', "False"],
+  // 2**53 + 1 would come back from a protobuf Struct as 2**53; inf and nan not at all.
+  int: ["3.5", "True", '"7"', "2**53 + 1"],
+  float: ['"2.5"', "False", 'float("inf")', 'float("nan")'],
   bool: ["1"],
   "list[str]": ['"example"', "[7]"],
   "list[int]": ['"7"', "[2.5]"],

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generate, lintDockerfile, mypy, passedCount, pytest, ruff, venvTool, workDir } from "../support/plugin.js";
+import { fuzzFromCustom, generate, lintDockerfile, mypy, passedCount, pytest, ruff, venvTool, workDir } from "../support/plugin.js";
 
 let cwd: string;
 
@@ -23,6 +23,16 @@ async function expectHealthy(plugin: string, minimumTests: number): Promise<void
   expect(tests.status, tests.output).toBe(0);
   expect(passedCount(tests)).toBeGreaterThanOrEqual(minimumTests);
   expect(lintDockerfile(plugin)).toEqual([]);
+}
+
+/** from_custom reads, or refuses by field name, thousands of hostile customs (fixed seed). */
+async function expectFuzzProof(plugin: string, module: string, configClass: string, options: { floor?: boolean } = {}): Promise<void> {
+  const fuzz = await fuzzFromCustom(plugin, module, configClass, options);
+  expect(fuzz.status, fuzz.output).toBe(0);
+  const [, read, refused] = /(\d+) read and round-tripped, (\d+) refused by field name/.exec(fuzz.output) ?? [];
+  // Both outcomes are common, so neither side of the property goes untested.
+  expect(Number(read), fuzz.output).toBeGreaterThan(300);
+  expect(Number(refused), fuzz.output).toBeGreaterThan(300);
 }
 
 const EVERY_TYPE = [
@@ -88,6 +98,7 @@ describe("generated plugins pass their own tests against real flytekit", () => {
   it("with every type, with and without defaults, and optional", async () => {
     const plugin = await generate(cwd, ["every-type", ...EVERY_TYPE.flatMap((spec) => ["--field", spec]), "--output", "total:float"]);
     await expectHealthy(plugin, 40);
+    await expectFuzzProof(plugin, "every_type", "EveryTypeConfig");
   });
 
   // One plugin for every field type of issue 9 and every output type, run on the newest and on
@@ -100,6 +111,8 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     expect(floor.status, floor.output).toBe(0);
     // Only the Secret(env_var=...) tests skip there: flytekit 1.13 has no env_var.
     expect(passedCount(floor)).toBeGreaterThanOrEqual(55);
+    await expectFuzzProof(plugin, "all_outputs", "AllOutputsConfig");
+    await expectFuzzProof(plugin, "all_outputs", "AllOutputsConfig", { floor: true });
     const platform = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "test_platform_run_gives_the_local_outputs"], plugin);
     expect(platform.status, platform.output).toBe(0);
     expect(passedCount(platform)).toBe(1);

@@ -53,6 +53,16 @@ export function mypy(plugin: string): Promise<ToolRun> {
   return venvTool("mypy", [...options, "flytekitplugins", "tests"], plugin);
 }
 
+/**
+ * test/support/fuzz-from-custom.py against the plugin's config: `trials` hostile customs, each
+ * read and round-tripped through a protobuf Struct, or refused with an error naming its field.
+ */
+export function fuzzFromCustom(plugin: string, module: string, configClass: string, { trials = 3000, seed = 20261129, floor = false } = {}): Promise<ToolRun> {
+  const script = join(import.meta.dirname, "fuzz-from-custom.py");
+  const args = [script, `flytekitplugins.${module}`, configClass, String(trials), String(seed)];
+  return venvTool("python", args, plugin, { PYTHONPATH: plugin }, floor ? FLOOR_VENV_BIN : VENV_BIN);
+}
+
 const require = createRequire(import.meta.url);
 
 /** Findings of two Dockerfile linters from npm: dockerfilelint's rules and dockerfile-utils' validator. */

@@ -20,7 +20,11 @@ def main() -> None:
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(spec["cwd"])
-        os.execvpe(spec["argv"][0], spec["argv"], {**os.environ, "TERM": "xterm", "FORCE_COLOR": "0"})
+        os.execvpe(
+            spec["argv"][0],
+            spec["argv"],
+            {**os.environ, "TERM": "xterm", "FORCE_COLOR": "0"},
+        )
     output = b""
     searched = 0
     deadline = time.monotonic() + spec.get("timeout", 30)
@@ -28,7 +32,9 @@ def main() -> None:
     for index, step in enumerate(spec["steps"]):
         pattern = re.compile(step["expect"])
         while True:
-            text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode("utf-8", "replace"))
+            text = re.sub(
+                r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode("utf-8", "replace")
+            )
             match = pattern.search(text, searched)
             if match:
                 searched = match.end()
