@@ -8,7 +8,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run, runBin, type RunOptions } from "../support/cli.js";
+import versions from "../../src/dependency-versions.js";
 import { generate, workDir } from "../support/plugin.js";
+import { interpreterFor } from "../support/python-env.js";
 
 let cwd: string;
 
@@ -82,10 +84,14 @@ describe("the image", () => {
   it("runs the container's exact command where only the Dockerfile's packages are installed", async () => {
     const plugin = await generate(cwd, ["sqlite3", "--example", "sqlite"]);
     const venv = join(cwd, "image-venv");
-    await sh("python3", ["-m", "venv", venv], { cwd });
+    // The Python of the Dockerfile's base image, when this machine has it (pyenv here does).
+    const python3 = interpreterFor(versions.newestPython);
+    if (python3 === null) console.warn(`image test: no Python ${versions.newestPython} here, the image's own; using python3`);
+    await sh(python3 ?? "python3", ["-m", "venv", venv], { cwd });
     await sh(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...dockerInstallArgs(plugin)], { cwd });
     const work = workDir("cft-container-");
     const python = join(venv, "bin", "python");
+    if (python3 !== null) expect(await sh(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { cwd })).toBe(`${versions.newestPython}\n`);
     const args = JSON.parse(await sh(python, ["-c", SERIALIZE, work], { cwd: work })) as string[];
     expect(args.at(-1)).toBe("flytekitplugins.sqlite3.executor.Sqlite3Executor");
     const placeholders: Record<string, string> = {

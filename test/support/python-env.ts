@@ -8,7 +8,8 @@
  * Made when missing (by the global setup), reused after.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import versions from "../../src/dependency-versions.js";
 
@@ -42,5 +43,34 @@ export function ensurePythonEnv(log: (line: string) => void = () => {}): void {
     if (!existsSync(python)) execFileSync(process.env.PYTHON ?? "python3", ["-m", "venv", venv], { stdio: "inherit" });
     execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...requirements], { stdio: "inherit" });
     writeFileSync(stamp, wanted);
+  }
+}
+
+/**
+ * An interpreter of Python `minor` ("3.12"), for the Pythons a plugin declares besides the
+ * one that runs everything else: `python3.12` on PATH, else the newest such version pyenv has
+ * installed. Null when this machine has none (nothing can download one here).
+ */
+export function interpreterFor(minor: string): string | null {
+  const name = `python${minor}`;
+  const onPath = (process.env.PATH ?? "").split(":").filter((dir) => dir !== "").map((dir) => join(dir, name));
+  const versions = join(process.env.PYENV_ROOT ?? join(homedir(), ".pyenv"), "versions");
+  const patch = (version: string) => Number(version.slice(minor.length + 1));
+  const fromPyenv = existsSync(versions)
+    ? readdirSync(versions)
+        .filter((version) => version.startsWith(`${minor}.`) && /^\d+$/.test(version.slice(minor.length + 1)))
+        .sort((a, b) => patch(b) - patch(a))
+        .map((version) => join(versions, version, "bin", name))
+    : [];
+  // A pyenv shim on PATH exists for every version pyenv knows, but runs only the selected one.
+  return [...onPath, ...fromPyenv].find((path) => existsSync(path) && runsAs(path, minor)) ?? null;
+}
+
+function runsAs(interpreter: string, minor: string): boolean {
+  try {
+    const version = execFileSync(interpreter, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return version.trim() === minor;
+  } catch {
+    return false;
   }
 }
