@@ -13,7 +13,8 @@ const FLOORS = {
   python: "3.10",
   hatchling: "1.21",
   pytest: "8",
-  pandas: "2",
+  // pandas 2.0 and 2.1 allow numpy 2, which they were not built for: they fail at import.
+  pandas: "2.2",
   pyarrow: "14",
   sqlalchemy: "2",
 } as const;
@@ -114,6 +115,8 @@ function buildVersions() {
     pyarrow: `>=${floorOf("pyarrow", pin("pyarrow"))}`,
     /** For the sqlalchemy example. */
     sqlalchemy: `>=${floorOf("sqlalchemy", pin("sqlalchemy"))}`,
+    /** The lowest version of each dependency, as declared: the tool's floor tests install exactly these. */
+    floors: { ...FLOORS, flytekit: flytekitFloor, ruff: `${ruffMajor}.${ruffMinor}` },
     /** Every exact pin of requirements.txt, by lower-case name (the tool's own tests install these). */
     pins,
     /** `owner/name@sha # vX.Y.Z` by action name, for the generated workflow's `uses:`. */

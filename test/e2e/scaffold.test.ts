@@ -158,6 +158,11 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     expect(parity.status, parity.output).toBe(0);
     expect(parity.output).not.toMatch(/skipped/);
     expect(passedCount(parity)).toBe(24);
+    // And with every dependency at its declared floor, SQLAlchemy 2.0.0 and the upstream plugin
+    // of the lowest flytekit among them.
+    const floor = await pytest(plugin, { floor: true });
+    expect(floor.status, floor.output).toBe(0);
+    expect(passedCount(floor)).toBeGreaterThanOrEqual(70);
   });
 
   it("for the sqlite example, with parity against flytekit's SQLite3Task", async () => {
@@ -165,6 +170,8 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     const tests = await pytest(plugin);
     expect(tests.status, tests.output).toBe(0);
     expect(tests.output).not.toMatch(/skipped/);
+    const floor = await pytest(plugin, { floor: true });
+    expect(floor.status, floor.output).toBe(0);
     const parity = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "same_results_as_flytekit"], plugin);
     expect(parity.status, parity.output).toBe(0);
     expect(passedCount(parity)).toBe(8);

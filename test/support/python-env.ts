@@ -3,8 +3,9 @@
  * - `venv`: exactly the pins of dependency-versions/requirements.txt (the newest flytekit, the
  *   one generated images install; pytest, ruff, pandas; SQLAlchemy and flytekitplugins-sqlalchemy
  *   for the sqlalchemy example's parity tests; mypy, pinned in mypy-requirements.txt);
- * - `venv-floor`: the same with the lowest flytekit plugins declare (flytekitFloor), to prove the
- *   declared range. pandas and pyarrow keep their pins: they work with that flytekit.
+ * - `venv-floor`: every dependency a plugin declares at the lowest version it declares
+ *   (flytekit, pandas, pyarrow, SQLAlchemy, pytest, ruff, hatchling), to prove the declared
+ *   ranges from below, as a lowest-direct resolution would.
  * Made when missing (by the global setup), reused after.
  */
 import { execFileSync } from "node:child_process";
@@ -28,9 +29,15 @@ const testPins = (file: string) =>
     .map((line) => line.replace(/#.*/, "").trim())
     .filter((line) => line !== "");
 const COMMON = ["pytest", "ruff", "pandas", "pyarrow", "hatchling"].map(pinned);
+const floor = (name: keyof typeof versions.floors) => `${name}==${versions.floors[name]}`;
+/** The floor of every dependency generated plugins declare; the parity tests' upstream plugin at flytekit's. */
+export const FLOOR_REQUIREMENTS: readonly string[] = [
+  ...(["flytekit", "pandas", "pyarrow", "sqlalchemy", "pytest", "ruff", "hatchling"] as const).map(floor),
+  `flytekitplugins-sqlalchemy==${versions.flytekitFloor}`,
+];
 const ENVIRONMENTS = [
   { venv: VENV, requirements: [pinned("flytekit"), ...COMMON, pinned("sqlalchemy"), pinned("flytekitplugins-sqlalchemy"), ...testPins("mypy-requirements.txt")] },
-  { venv: FLOOR_VENV, requirements: [`flytekit==${versions.flytekitFloor}`, ...COMMON] },
+  { venv: FLOOR_VENV, requirements: FLOOR_REQUIREMENTS },
 ];
 
 export function ensurePythonEnv(log: (line: string) => void = () => {}): void {

@@ -1,6 +1,9 @@
 /** The pins in dependency-versions/ and what the plugin declares from them. */
 import { describe, expect, it } from "vitest";
 import versions, { parseActions, parseBaseImage, parsePins } from "../../src/dependency-versions.js";
+import { renderPlugin } from "../../src/render.js";
+import { validateSchema } from "../../src/schema.js";
+import { FLOOR_REQUIREMENTS } from "../support/python-env.js";
 
 describe("dependency versions", () => {
   it("parses exact pins, and refuses anything a bot could not bump as a pin", () => {
@@ -24,4 +27,14 @@ describe("dependency versions", () => {
     expect(versions.ruff).toBe(`>=${ruffMajor}.${ruffMinor},<${ruffMajor}.${ruffMinor + 1}`);
     for (const action of Object.values(versions.actions)) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
+
+  // The floor venv is a lowest-direct resolution: each declared lower bound is installed exactly.
+  it("tests every lower bound a plugin declares, exactly", async () => {
+    const files = await renderPlugin(validateSchema({ name: "sqlalchemy-query", taskType: "sqlalchemy_query", image: "localhost:30000/flytekitplugins-sqlalchemy-query:0.1.0", kind: "sql", example: "sqlalchemy", fields: [] }));
+    const pyproject = files.find((file) => file.path === "pyproject.toml")!.content;
+    const lowerBounds = [...pyproject.matchAll(/"([A-Za-z0-9_.-]+)>=([\d.]+)/g)].map((match) => `${match[1]}==${match[2]}`);
+    expect(lowerBounds.map((bound) => bound.split("==")[0]).sort()).toEqual(["flytekit", "flytekitplugins-sqlalchemy", "hatchling", "pandas", "pyarrow", "pytest", "ruff", "sqlalchemy"]);
+    expect([...FLOOR_REQUIREMENTS].sort()).toEqual(lowerBounds.sort());
+  });
 });
+
