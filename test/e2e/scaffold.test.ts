@@ -113,6 +113,8 @@ describe("generated plugins pass their own tests against real flytekit", () => {
     expect(passedCount(floor)).toBeGreaterThanOrEqual(55);
     await expectFuzzProof(plugin, "all_outputs", "AllOutputsConfig");
     await expectFuzzProof(plugin, "all_outputs", "AllOutputsConfig", { floor: true });
+    const floorLint = await ruff(plugin, { floor: true });
+    expect(floorLint.status, floorLint.output).toBe(0);
     const platform = await venvTool("pytest", ["-q", "-p", "no:cacheprovider", "-k", "test_platform_run_gives_the_local_outputs"], plugin);
     expect(platform.status, platform.output).toBe(0);
     expect(passedCount(platform)).toBe(1);

@@ -37,10 +37,11 @@ export function passedCount(run: ToolRun): number {
   return Number(/(\d+) passed/.exec(run.output)?.[1] ?? 0);
 }
 
-/** ruff check and ruff format --check with default settings. */
-export async function ruff(plugin: string): Promise<ToolRun> {
-  const check = await venvTool("ruff", ["check", "--no-cache", "."], plugin);
-  const format = await venvTool("ruff", ["format", "--check", "--no-cache", "."], plugin);
+/** ruff check and ruff format --check with default settings; `floor`: the lowest ruff plugins declare. */
+export async function ruff(plugin: string, { floor = false } = {}): Promise<ToolRun> {
+  const bin = floor ? FLOOR_VENV_BIN : VENV_BIN;
+  const check = await venvTool("ruff", ["check", "--no-cache", "."], plugin, {}, bin);
+  const format = await venvTool("ruff", ["format", "--check", "--no-cache", "."], plugin, {}, bin);
   return { status: (check.status ?? 1) || (format.status ?? 1), output: `${check.output}${format.output}` };
 }
 
