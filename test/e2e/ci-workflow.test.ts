@@ -65,14 +65,16 @@ describe("the generated CI workflow", () => {
     expect(await zizmorFindings(plugin, "pedantic")).toEqual([]);
   });
 
-  it("tests the declared Pythons and flytekits, and scopes every write permission to its one job", async () => {
+  it("tests the declared Pythons and dependency floors, and scopes every write permission to its one job", async () => {
     const plugin = await generate(cwd, ["ci-matrix"]);
     const text = readFileSync(join(plugin, WORKFLOW), "utf8");
     const pyproject = readFileSync(join(plugin, "pyproject.toml"), "utf8");
 
-    // The matrix: every Python the plugin declares, and the lowest and newest flytekit it declares.
+    // The matrix: every Python the plugin declares, each with every dependency at the lowest
+    // version it declares (uv's lowest-direct resolution) and at the newest.
     expect(text).toContain(`python-version: [${versions.pythonVersions.map((v) => `"${v}"`).join(", ")}]`);
-    expect(text).toContain(`flytekit: ["${versions.flytekitFloor}", "${versions.flytekit}"]`);
+    expect(text).toContain(`resolution: ["lowest-direct", "highest"]`);
+    expect(text).toContain(`python -m pip install "uv==${versions.pins.uv}"\n          uv pip install --system --python "$(command -v python)" --resolution "$RESOLUTION" -e ".[test]"`);
     expect(pyproject).toContain(`"flytekit>=${versions.flytekitFloor},<`);
     for (const python of versions.pythonVersions) expect(pyproject).toContain(`"Programming Language :: Python :: ${python}"`);
 

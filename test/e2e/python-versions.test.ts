@@ -1,8 +1,8 @@
 /**
  * The Pythons a plugin declares (requires-python, its CI matrix), not only the one the other
  * tests run on: the generated CI's test job runs here step by step as its workflow writes it,
- * on the lowest declared Python with the lowest declared flytekit and on the highest (the
- * image's) with the newest. Interpreters come from PATH or pyenv; nothing can download one
+ * on the lowest declared Python with every dependency at its lowest declared version (uv's
+ * lowest-direct resolution) and on the highest (the image's) with the newest. Interpreters come from PATH or pyenv; nothing can download one
  * here, so on a machine without them the test says so and is skipped.
  */
 import { readFileSync } from "node:fs";
@@ -25,10 +25,21 @@ beforeAll(async () => {
   ]);
 });
 
-/** The `run:` lines of the workflow's test job, in order. */
+/** The `run:` commands of the workflow's test job, in order; a `run: |` block as one script. */
 function testJobCommands(workflow: string): string[] {
   const job = /^ {2}test:\n([\s\S]*?)(?=^ {2}\S)/m.exec(workflow)?.[1] ?? "";
-  return [...job.matchAll(/^\s+(?:- )?run: (.+)$/gm)].map((match) => match[1]!);
+  return [...job.matchAll(/^( +)(?:- )?run: (?:\|\n((?:\1 {2}.*\n)+)|(.+)\n)/gm)].map(([, indent, block, line]) =>
+    block === undefined ? line! : block.split("\n").map((text) => text.slice(indent!.length + 2)).join("\n"),
+  );
+}
+
+/** Compares dotted versions, missing parts as 0 (2.2 is 2.2.0). */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((version) => version.split(".").map(Number)) as [number[], number[]];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
 }
 
 describe("the declared Pythons", () => {
@@ -36,24 +47,26 @@ describe("the declared Pythons", () => {
     const workflow = readFileSync(join(plugin, ".github", "workflows", "ci.yml"), "utf8");
     const pyproject = readFileSync(join(plugin, "pyproject.toml"), "utf8");
     expect(workflow).toContain(`python-version: [${versions.pythonVersions.map((v) => JSON.stringify(v)).join(", ")}]`);
-    expect(workflow).toContain(`flytekit: ["${versions.flytekitFloor}", "${versions.flytekit}"]`);
+    expect(workflow).toContain(`resolution: ["lowest-direct", "highest"]`);
     expect(pyproject).toContain(`requires-python = ">=${versions.pythonVersions[0]},<3.${Number(versions.newestPython.split(".")[1]) + 1}"`);
-    expect(testJobCommands(workflow)).toEqual([expect.stringContaining("pip install"), "ruff check .", "ruff format --check .", "pytest"]);
+    expect(testJobCommands(workflow)).toEqual([expect.stringContaining("uv pip install"), "ruff check .", "ruff format --check .", "pytest"]);
   });
 
-  const corners: [string, string][] = [
-    [versions.pythonVersions[0]!, versions.flytekitFloor],
-    [versions.newestPython, versions.flytekit],
+  // The two corners of the matrix: the lowest Python with the lowest dependencies, the image's
+  // Python with the newest.
+  const corners: [string, "lowest-direct" | "highest"][] = [
+    [versions.pythonVersions[0]!, "lowest-direct"],
+    [versions.newestPython, "highest"],
   ];
-  for (const [python, flytekit] of corners) {
+  for (const [python, resolution] of corners) {
     const interpreter = interpreterFor(python);
     if (interpreter === null) console.warn(`python-versions: no Python ${python} on this machine (PATH, pyenv): its test is skipped`);
-    it.skipIf(interpreter === null)(`runs the workflow's test steps on Python ${python} with flytekit ${flytekit}`, async () => {
+    it.skipIf(interpreter === null)(`runs the workflow's test steps on Python ${python} with the ${resolution} dependencies`, async () => {
       const venv = join(cwd, `venv-${python}`);
       const created = await run(interpreter!, ["-m", "venv", venv], { cwd });
       expect(created.status, created.stderr).toBe(0);
-      // As setup-python leaves it: this Python first on PATH; the matrix's flytekit in the environment.
-      const env = { PATH: `${join(venv, "bin")}:${process.env.PATH}`, FLYTEKIT_VERSION: flytekit, PIP_DISABLE_PIP_VERSION_CHECK: "1" };
+      // As setup-python leaves it: this Python first on PATH; the step's env from the matrix.
+      const env = { PATH: `${join(venv, "bin")}:${process.env.PATH}`, RESOLUTION: resolution, PIP_DISABLE_PIP_VERSION_CHECK: "1" };
       const workflow = readFileSync(join(plugin, ".github", "workflows", "ci.yml"), "utf8");
       let output = "";
       for (const command of testJobCommands(workflow)) {
@@ -61,9 +74,25 @@ describe("the declared Pythons", () => {
         output = `${step.stdout}${step.stderr}`;
         expect(step.status, `${command}\n${output}`).toBe(0);
       }
-      const version = await run(join(venv, "bin", "python"), ["-c", "import sys, flytekit; print(f'{sys.version_info[0]}.{sys.version_info[1]}', flytekit.__version__)"], { cwd });
-      expect(version.stdout.trim()).toBe(`${python} ${flytekit}`);
       expect(passedCount({ status: 0, output })).toBeGreaterThanOrEqual(40);
+      const installed = await run(join(venv, "bin", "python"), ["-c", INSTALLED], { cwd });
+      const [version, ...packages] = installed.stdout.trim().split(" ");
+      expect(version).toBe(python);
+      const found = Object.fromEntries(packages.map((item) => item.split("==") as [string, string]));
+      if (resolution === "lowest-direct") {
+        // Every direct dependency at exactly the bound pyproject.toml declares.
+        for (const name of ["flytekit", "pandas", "pyarrow", "pytest", "ruff"] as const) expect(compareVersions(found[name]!, versions.floors[name]), `${name} ${found[name]}`).toBe(0);
+      } else {
+        // PyPI may have a newer flytekit than the pin by now: at least the pin.
+        expect(compareVersions(found.flytekit!, versions.flytekit), `flytekit ${found.flytekit}`).toBeGreaterThanOrEqual(0);
+      }
     }, 600_000);
   }
 });
+
+const INSTALLED = `
+import sys
+from importlib.metadata import version
+names = ["flytekit", "pandas", "pyarrow", "pytest", "ruff"]
+print("%d.%d" % sys.version_info[:2], *(f"{name}=={version(name)}" for name in names))
+`;
