@@ -21,12 +21,13 @@ const FLOORS = {
 
 type Version = readonly number[];
 
-function parseVersion(text: string): Version {
+export function parseVersion(text: string): Version {
   if (!/^\d+(\.\d+)*$/.test(text)) throw new Error(`dependency-versions: "${text}" is not a plain version`);
   return text.split(".").map(Number);
 }
 
-function compareVersions(a: Version, b: Version): number {
+/** Negative, zero or positive as `a` is lower than, equal to or higher than `b`; 2.2 equals 2.2.0. */
+export function compareVersions(a: Version, b: Version): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const difference = (a[i] ?? 0) - (b[i] ?? 0);
     if (difference !== 0) return difference;

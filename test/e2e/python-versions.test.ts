@@ -2,13 +2,14 @@
  * The Pythons a plugin declares (requires-python, its CI matrix), not only the one the other
  * tests run on: the generated CI's test job runs here step by step as its workflow writes it,
  * on the lowest declared Python with every dependency at its lowest declared version (uv's
- * lowest-direct resolution) and on the highest (the image's) with the newest. Interpreters come from PATH or pyenv; nothing can download one
- * here, so on a machine without them the test says so and is skipped.
+ * lowest-direct resolution) and on the highest (the image's) with the newest. Interpreters come
+ * from PATH or pyenv; nothing can download one here, so on a machine without them the test says
+ * so and is skipped.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import versions from "../../src/dependency-versions.js";
+import versions, { compareVersions, parseVersion } from "../../src/dependency-versions.js";
 import { run } from "../support/cli.js";
 import { generate, passedCount, workDir } from "../support/plugin.js";
 import { interpreterFor } from "../support/python-env.js";
@@ -33,13 +34,9 @@ function testJobCommands(workflow: string): string[] {
   );
 }
 
-/** Compares dotted versions, missing parts as 0 (2.2 is 2.2.0). */
-function compareVersions(a: string, b: string): number {
-  const [x, y] = [a, b].map((version) => version.split(".").map(Number)) as [number[], number[]];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  }
-  return 0;
+/** Compares two dotted versions, as the tool compares its pins and floors. */
+function compareVersionTexts(a: string, b: string): number {
+  return compareVersions(parseVersion(a), parseVersion(b));
 }
 
 describe("the declared Pythons", () => {
@@ -81,10 +78,10 @@ describe("the declared Pythons", () => {
       const found = Object.fromEntries(packages.map((item) => item.split("==") as [string, string]));
       if (resolution === "lowest-direct") {
         // Every direct dependency at exactly the bound pyproject.toml declares.
-        for (const name of ["flytekit", "pandas", "pyarrow", "pytest", "ruff"] as const) expect(compareVersions(found[name]!, versions.floors[name]), `${name} ${found[name]}`).toBe(0);
+        for (const name of ["flytekit", "pandas", "pyarrow", "pytest", "ruff"] as const) expect(compareVersionTexts(found[name]!, versions.floors[name]), `${name} ${found[name]}`).toBe(0);
       } else {
         // PyPI may have a newer flytekit than the pin by now: at least the pin.
-        expect(compareVersions(found.flytekit!, versions.flytekit), `flytekit ${found.flytekit}`).toBeGreaterThanOrEqual(0);
+        expect(compareVersionTexts(found.flytekit!, versions.flytekit), `flytekit ${found.flytekit}`).toBeGreaterThanOrEqual(0);
       }
     }, 600_000);
   }
