@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import versions from "../../src/dependency-versions.js";
+import versions, { parsePins } from "../../src/dependency-versions.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const VENV = join(REPO_ROOT, ".cache", "venv");
@@ -22,12 +22,8 @@ export const FLOOR_VENV = join(REPO_ROOT, ".cache", "venv-floor");
 export const FLOOR_VENV_BIN = join(FLOOR_VENV, "bin");
 
 const pinned = (name: string) => `${name}==${versions.pins[name]}`;
-/** Tools only the tests use, pinned beside them: `name==version` lines. */
-const testPins = (file: string) =>
-  readFileSync(join(import.meta.dirname, file), "utf8")
-    .split("\n")
-    .map((line) => line.replace(/#.*/, "").trim())
-    .filter((line) => line !== "");
+/** Tools only the tests use, pinned beside them in a requirements file. */
+const testPins = (file: string) => Object.entries(parsePins(readFileSync(join(import.meta.dirname, file), "utf8"))).map(([name, version]) => `${name}==${version}`);
 const COMMON = ["pytest", "ruff", "pandas", "pyarrow", "hatchling"].map(pinned);
 const floor = (name: keyof typeof versions.floors) => `${name}==${versions.floors[name]}`;
 /** The floor of every dependency generated plugins declare; the parity tests' upstream plugin at flytekit's. */
