@@ -1,0 +1,55 @@
+/**
+ * The path a user takes, through a registry: the packed tool is published to a local Verdaccio,
+ * `npm init flyte-task` resolves, installs and runs it, the plugin's own tests pass against real
+ * flytekit, and the next steps it prints for npm run as printed: `npm install` gets the pinned
+ * tool from the registry, and `npx flyte-task check` finds the plugin in sync.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../support/cli.js";
+import { passedCount, pytest, workDir } from "../support/plugin.js";
+import { REPO_ROOT } from "../support/python-env.js";
+import { startRegistry, type Registry } from "../support/registry.js";
+
+const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+let registry: Registry | undefined;
+let cwd: string;
+
+beforeAll(async () => {
+  registry = await startRegistry((line) => process.stderr.write(`${line}\n`));
+  cwd = workDir("cft-npm-init-");
+  const pack = await run("npm", ["pack", "--pack-destination", cwd, "--silent"], { cwd: REPO_ROOT, env: registry.env });
+  expect(pack.status, pack.stderr).toBe(0);
+  const tarball = join(cwd, pack.stdout.trim().split("\n").at(-1)!);
+  const publish = await run("npm", ["publish", tarball], { cwd, env: registry.env });
+  expect(publish.status, publish.stderr).toBe(0);
+}, 300_000);
+
+afterAll(() => registry?.stop());
+
+describe("npm init flyte-task", () => {
+  it("scaffolds from the registry a plugin whose tests pass, and whose next steps run as printed", async () => {
+    const env = registry!.env;
+    const init = await run("npm", ["init", `flyte-task@${VERSION}`, "acme-query", "--yes", "--", "--yes", "--no-git", "--field", "uri:str", "--field", "retries:int=3"], { cwd, env });
+    expect(init.status, `${init.stdout}\n${init.stderr}`).toBe(0);
+    expect(init.stdout).toContain("Created acme-query");
+    const plugin = join(cwd, "acme-query");
+    const tests = await pytest(plugin);
+    expect(tests.status, tests.output).toBe(0);
+    expect(passedCount(tests)).toBeGreaterThanOrEqual(15);
+
+    // The npm lines of the next steps, as printed for an npm user.
+    const next = init.stdout.slice(init.stdout.indexOf("Next:"));
+    expect(next).toMatch(/^ {2}npm install\b/m);
+    expect(next).toMatch(/^ {2}npx flyte-task check$/m);
+    const install = await run("npm", ["install", "--no-audit", "--no-fund"], { cwd: plugin, env });
+    expect(install.status, install.stderr).toBe(0);
+    const installed = JSON.parse(readFileSync(join(plugin, "node_modules", "create-flyte-task", "package.json"), "utf8")) as { version: string };
+    expect(installed.version).toBe(VERSION);
+    const check = await run("npx", ["flyte-task", "check"], { cwd: plugin, env });
+    expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+    expect(check.stdout).toContain("In sync with flyte-task.config.ts.");
+  });
+});
