@@ -1,7 +1,7 @@
 /**
- * Cancel: what Ctrl-C does. One short line, exit 130, and each stage that is under way says
- * what to undo or how to resume: a plugin not yet in place is removed, one in place is kept
- * with the command that finishes it.
+ * Cancel: what Ctrl-C does. One short line, exit 130 (0 at a question under npm init: see
+ * exitCodeOfCancel), and each stage that is under way says what to undo or how to resume: a
+ * plugin not yet in place is removed, one in place is kept with the command that finishes it.
  */
 type Cleanup = () => string | undefined;
 
@@ -31,3 +31,16 @@ export function runCancelCleanups(): string[] {
 }
 
 export const EXIT_CANCELLED = 130;
+
+/**
+ * The exit code of a run the user cancelled at a question: 130, as for Ctrl-C. When npm runs
+ * this tool itself (`npm init flyte-task`, `npx create-flyte-task`), npm follows any code but 0
+ * with five "npm error" lines, so there a cancel exits 0, as create-vite's does, and
+ * "Cancelled." stays the one line. npm's variables also reach the children of other tools it
+ * runs (`npx vitest`): only its script naming this bin counts.
+ */
+export function exitCodeOfCancel(env: NodeJS.ProcessEnv = process.env): number {
+  const script = (env.npm_lifecycle_script ?? "").replace(/['"]/g, "").trim().split(/\s+/)[0] ?? "";
+  const runByNpm = env.npm_lifecycle_event === "npx" && /(^|\/)create-flyte-task$/.test(script);
+  return runByNpm ? 0 : EXIT_CANCELLED;
+}

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { fieldFromSpec, rawSchemaOf, readAnswersFile, withDefaults, withExample, type Answers } from "./answers.js";
 import type { FieldEdit } from "./config-file.js";
 import type { CreateOptions } from "./create.js";
-import { EXIT_CANCELLED, runCancelCleanups } from "./cancel.js";
+import { EXIT_CANCELLED, exitCodeOfCancel, runCancelCleanups } from "./cancel.js";
 import { ConfigError, InputError, isCancel } from "./errors.js";
 import { toolVersion } from "./paths.js";
 import { parseDefaultText, parseFieldSpec, parseFieldType, SchemaError, validateSchema, type RawField } from "./schema.js";
@@ -241,7 +241,7 @@ function fieldEdit(args: readonly string[], description: string | undefined, def
 export async function runProcess(main: (argv: readonly string[]) => Promise<number>): Promise<void> {
   // Ctrl-C outside a question (a question handles its own): one line, exit 130.
   process.once("SIGINT", () => {
-    cancelled();
+    printCancelled();
     process.exit(EXIT_CANCELLED);
   });
   try {
@@ -251,9 +251,8 @@ export async function runProcess(main: (argv: readonly string[]) => Promise<numb
   }
 }
 
-function cancelled(): number {
+function printCancelled(): void {
   process.stdout.write(["", "Cancelled.", ...runCancelCleanups()].join("\n") + "\n");
-  return EXIT_CANCELLED;
 }
 
 /**
@@ -266,7 +265,10 @@ function oneLine(message: string): string {
 
 function reportError(error: unknown): number {
   // Ctrl-C at a question can also reach here as the prompt library's own error.
-  if (isCancel(error)) return cancelled();
+  if (isCancel(error)) {
+    printCancelled();
+    return exitCodeOfCancel();
+  }
   const message = oneLine(error instanceof Error ? error.message : String(error));
   if (error instanceof InputError || error instanceof SchemaError || error instanceof ConfigError) {
     process.stderr.write(`error: ${message}\n`);

@@ -4,7 +4,7 @@
  * flytekit, and the next steps it prints for npm run as printed: `npm install` gets the pinned
  * tool from the registry, and `npx flyte-task check` finds the plugin in sync.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../support/cli.js";
@@ -51,5 +51,24 @@ describe("npm init flyte-task", () => {
     const check = await run("npx", ["flyte-task", "check"], { cwd: plugin, env });
     expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
     expect(check.stdout).toContain("In sync with flyte-task.config.ts.");
+  });
+
+  // In a terminal: Ctrl-C at the first question. npm follows a non-zero exit of the tool with
+  // five "npm error" lines; create-vite's cancel exits 0, and so does this one under npm init.
+  it("cancels with Ctrl-C at a question in one line, without npm's error lines, and writes nothing", async () => {
+    const spec = {
+      argv: ["npm", "init", `flyte-task@${VERSION}`, "cancelled-plugin"],
+      cwd,
+      steps: [{ expect: "Plugin name", send: "\u0003" }],
+      timeout: 60,
+    };
+    const result = await run("python3", [join(REPO_ROOT, "test", "support", "pty-run.py")], { cwd, input: JSON.stringify(spec), env: registry!.env });
+    expect(result.status, result.stderr).toBe(0);
+    const terminal = JSON.parse(result.stdout) as { exit: number; output: string; timedOut: number | null };
+    expect(terminal.timedOut, terminal.output).toBeNull();
+    expect(terminal.exit, terminal.output).toBe(0);
+    expect(terminal.output).toMatch(/\nCancelled\.\r?\n/);
+    expect(terminal.output).not.toContain("npm error");
+    expect(existsSync(join(cwd, "cancelled-plugin"))).toBe(false);
   });
 });
