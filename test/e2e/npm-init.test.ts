@@ -1,5 +1,5 @@
 /**
- * The path a user takes, through a registry: the packed tool is published to a local Verdaccio,
+ * The path a user takes, through a registry (pnpm's too, at the end): the packed tool is published to a local Verdaccio,
  * `npm init flyte-task` resolves, installs and runs it, the plugin's own tests pass against real
  * flytekit, and the next steps it prints for npm run as printed: `npm install` gets the pinned
  * tool from the registry, and `npx flyte-task check` finds the plugin in sync.
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../support/cli.js";
 import { passedCount, pytest, workDir } from "../support/plugin.js";
 import { REPO_ROOT } from "../support/python-env.js";
-import { startRegistry, type Registry } from "../support/registry.js";
+import { PNPM, startRegistry, type Registry } from "../support/registry.js";
 
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -70,5 +70,30 @@ describe("npm init flyte-task", () => {
     expect(terminal.output).toMatch(/\nCancelled\.\r?\n/);
     expect(terminal.output).not.toContain("npm error");
     expect(existsSync(join(cwd, "cancelled-plugin"))).toBe(false);
+  });
+});
+
+describe("pnpm create flyte-task", () => {
+  it("scaffolds from the registry, its next steps run as printed, and Ctrl-C at a question is one line", async () => {
+    const env = registry!.env;
+    const create = await run(PNPM, ["create", `flyte-task@${VERSION}`, "pnpm-plugin", "--yes", "--no-git", "--field", "uri:str"], { cwd, env });
+    expect(create.status, `${create.stdout}\n${create.stderr}`).toBe(0);
+    const plugin = join(cwd, "pnpm-plugin");
+    const next = create.stdout.slice(create.stdout.indexOf("Next:"));
+    expect(next).toMatch(/^ {2}pnpm install\b/m);
+    expect(next).toMatch(/^ {2}pnpm exec flyte-task check$/m);
+    const install = await run(PNPM, ["install"], { cwd: plugin, env });
+    expect(install.status, `${install.stdout}\n${install.stderr}`).toBe(0);
+    const check = await run(PNPM, ["exec", "flyte-task", "check"], { cwd: plugin, env });
+    expect(check.status, `${check.stdout}\n${check.stderr}`).toBe(0);
+    expect(check.stdout).toContain("In sync with flyte-task.config.ts.");
+
+    // pnpm adds nothing to a non-zero exit: the cancel keeps exit 130 here.
+    const spec = { argv: [PNPM, "create", `flyte-task@${VERSION}`, "cancelled-pnpm"], cwd, steps: [{ expect: "Plugin name", send: "\u0003" }], timeout: 60 };
+    const result = await run("python3", [join(REPO_ROOT, "test", "support", "pty-run.py")], { cwd, input: JSON.stringify(spec), env });
+    const terminal = JSON.parse(result.stdout) as { exit: number; output: string; timedOut: number | null };
+    expect(terminal.exit, terminal.output).toBe(130);
+    expect(terminal.output.trim().split("\n").at(-1)!.trim()).toBe("Cancelled.");
+    expect(existsSync(join(cwd, "cancelled-pnpm"))).toBe(false);
   });
 });

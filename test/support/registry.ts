@@ -1,7 +1,8 @@
 /**
- * A local npm registry (Verdaccio) for the real `npm init flyte-task` path: installed under
- * .cache/verdaccio the first time a test asks for it, then started on a free port with its own
- * storage and no uplink, so nothing it serves comes from the public registry.
+ * A local npm registry (Verdaccio) for the real `npm init flyte-task` and `pnpm create
+ * flyte-task` paths: Verdaccio and pnpm are installed under .cache/package-managers the first
+ * time a test asks for them; the registry starts on a free port with its own storage and no
+ * uplink, so nothing it serves comes from the public registry.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,10 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./python-env.js";
 
-const DIR = join(REPO_ROOT, ".cache", "verdaccio");
+const DIR = join(REPO_ROOT, ".cache", "package-managers");
 // node-fetch is overridden: a dependency of Verdaccio 6.8 asks for the tag node-fetch@cjs,
 // which the registry reachable here does not serve.
-const MANIFEST = join(import.meta.dirname, "verdaccio", "package.json");
+const MANIFEST = join(import.meta.dirname, "package-managers", "package.json");
+
+/** pnpm, installed beside Verdaccio, for `pnpm create flyte-task`. */
+export const PNPM = join(DIR, "node_modules", ".bin", "pnpm");
 
 export interface Registry {
   readonly url: string;
@@ -27,7 +31,7 @@ function ensureVerdaccio(log: (line: string) => void): string {
   const stamp = join(DIR, "create-flyte-task-package.json");
   const wanted = readFileSync(MANIFEST, "utf8");
   if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return bin;
-  log(`installing Verdaccio into ${DIR} (first run only)`);
+  log(`installing Verdaccio and pnpm into ${DIR} (first run only)`);
   cpSync(MANIFEST, join(DIR, "package.json"));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], { cwd: DIR, stdio: "inherit" });
   writeFileSync(stamp, wanted);
@@ -92,6 +96,16 @@ export async function startRegistry(log: (line: string) => void = () => {}): Pro
   if (token === undefined) throw new Error(`Verdaccio made no user (${response.status})`);
   const userconfig = join(home, "npmrc");
   writeFileSync(userconfig, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
-  const env = { npm_config_userconfig: userconfig, npm_config_registry: url, npm_config_cache: join(home, "npm-cache"), npm_config_update_notifier: "false" };
+  // pnpm reads the same npm settings; its store and caches go to this registry's folder too.
+  const env = {
+    npm_config_userconfig: userconfig,
+    npm_config_registry: url,
+    npm_config_cache: join(home, "npm-cache"),
+    npm_config_update_notifier: "false",
+    XDG_CACHE_HOME: join(home, "xdg-cache"),
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_STATE_HOME: join(home, "xdg-state"),
+    XDG_CONFIG_HOME: join(home, "xdg-config"),
+  };
   return { url, env, stop: () => child.kill() };
 }
