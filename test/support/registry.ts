@@ -26,11 +26,11 @@ export interface Registry {
   stop(): void;
 }
 
-function ensureVerdaccio(log: (line: string) => void): string {
+function ensurePackageManagers(log: (line: string) => void): string {
   const bin = join(DIR, "node_modules", "verdaccio", "bin", "verdaccio");
   const stamp = join(DIR, "create-flyte-task-package.json");
   const wanted = readFileSync(MANIFEST, "utf8");
-  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return bin;
+  if (existsSync(bin) && existsSync(PNPM) && existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return bin;
   log(`installing Verdaccio and pnpm into ${DIR} (first run only)`);
   cpSync(MANIFEST, join(DIR, "package.json"));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], { cwd: DIR, stdio: "inherit" });
@@ -62,7 +62,7 @@ async function waitForPing(url: string, child: ChildProcess, output: () => strin
 
 /** Starts a registry with one user, whose token the returned env carries for `npm publish`. */
 export async function startRegistry(log: (line: string) => void = () => {}): Promise<Registry> {
-  const bin = ensureVerdaccio(log);
+  const bin = ensurePackageManagers(log);
   const home = mkdtempSync(join(tmpdir(), "cft-registry-"));
   const config = join(home, "config.yaml");
   writeFileSync(
