@@ -81,7 +81,7 @@ export interface RenderContext {
   readonly defaultedFields: readonly FieldContext[];
   /** The generic kind's outputs, in order; empty for the sql kind. */
   readonly outputs: readonly OutputContext[];
-  readonly outputImports: ReturnType<typeof outputImports>;
+  readonly outputImports: OutputImports;
   /** The dataclass outputs, whose classes config.py defines before the outputs NamedTuple. */
   readonly dataclassOutputs: readonly OutputContext[];
   readonly executorFlytekitImports: string;
@@ -339,6 +339,8 @@ export interface OutputContext {
 
 const GENERIC = /^(list|dict)\[/;
 
+type OutputImports = ReturnType<typeof outputImports>;
+
 /** Which names config.py and the executor import for the outputs. */
 function outputImports(outputs: readonly OutputContext[]) {
   const flat = outputs.flatMap((output) => [output, ...(output.fields ?? [])]);
@@ -456,9 +458,7 @@ function fieldContext(field: FieldDef): FieldContext {
 }
 
 /** The names each generated module imports, in isort's order, so that none is unused. */
-function pythonImports(schema: TaskSchema, fields: readonly FieldContext[], outputs: readonly OutputContext[], plugin: PluginNames) {
-  const readers = readersUsed(schema.fields);
-  const uses = outputImports(outputs);
+function pythonImports(schema: TaskSchema, fields: readonly FieldContext[], outputs: readonly OutputContext[], plugin: PluginNames, readers: ReadersUsed, uses: OutputImports) {
   const isGeneric = schema.kind !== "sql";
   const when = (condition: boolean, ...names: string[]): string[] => (condition ? names : []);
   const names = (...list: string[]): string => sortImportNames(list).join(", ");
@@ -502,7 +502,7 @@ export function buildContext(schema: TaskSchema): RenderContext {
     requiredFields: fields.filter((f) => f.required),
     outputs,
     outputImports: imports,
-    ...pythonImports(schema, fields, outputs, plugin),
+    ...pythonImports(schema, fields, outputs, plugin, readers, imports),
     dataclassOutputs: outputs.filter((output) => output.className !== undefined),
     sqlOutputName: SQL_OUTPUT_NAME,
     configExample: `${plugin.configClass}(${fields.filter((f) => f.required).map((f) => `${f.name}=${f.sample}`).join(", ")})`,

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { run, runBin } from "./support/cli.js";
 import { REPO_ROOT } from "./support/python-env.js";
+import { CTRL_C, DOWN, ENTER, inTerminal, type Step, type TerminalRun } from "./support/terminal.js";
 
 let cwd: string;
 
@@ -16,27 +17,9 @@ beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), "cft-first-run-"));
 });
 
-interface Step {
-  readonly expect: string;
-  readonly send: string;
-}
-
-interface TerminalRun {
-  readonly exit: number;
-  readonly output: string;
-  readonly timedOut: number | null;
-}
-
-const CTRL_C = "\u0003";
-const ENTER = "\r";
-const DOWN = "\u001b[B";
-
 /** Runs create-flyte-task in a pseudo-terminal, answering each question in turn. */
-async function inTerminal(args: readonly string[], steps: readonly Step[], env: NodeJS.ProcessEnv = {}): Promise<TerminalRun> {
-  const spec = { argv: [process.execPath, join(REPO_ROOT, "bin", "create-flyte-task.js"), ...args], cwd, steps, timeout: 60 };
-  const result = await run("python3", [join(REPO_ROOT, "test", "support", "pty-run.py")], { cwd, input: JSON.stringify(spec), env });
-  expect(result.status, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as TerminalRun;
+function createInTerminal(args: readonly string[], steps: readonly Step[], env: NodeJS.ProcessEnv = {}): Promise<TerminalRun> {
+  return inTerminal([process.execPath, join(REPO_ROOT, "bin", "create-flyte-task.js"), ...args], cwd, steps, env);
 }
 
 function nonEmptyFolder(): string {
@@ -61,7 +44,7 @@ const DEFAULTS_TO_THE_END: readonly Step[] = [
 describe("in a terminal", () => {
   it("asks about a non-empty folder first, and Ctrl-C there leaves it as it was", async () => {
     const folder = nonEmptyFolder();
-    const result = await inTerminal(["acme"], [{ expect: "is not empty", send: CTRL_C }]);
+    const result = await createInTerminal(["acme"], [{ expect: "is not empty", send: CTRL_C }]);
     expect(result.timedOut).toBeNull();
     expect(result.exit, result.output).toBe(130);
     expect(result.output.trim().split("\n").at(-1)).toBe("Cancelled.");
@@ -72,7 +55,7 @@ describe("in a terminal", () => {
   });
 
   it("cancels at a later question with exit 130 and nothing written", async () => {
-    const result = await inTerminal([], [
+    const result = await createInTerminal([], [
       { expect: "Folder for the new plugin", send: `acme${ENTER}` },
       { expect: "Plugin name", send: CTRL_C },
     ]);
@@ -83,14 +66,14 @@ describe("in a terminal", () => {
 
   it("the Cancel answer cancels too", async () => {
     nonEmptyFolder();
-    const result = await inTerminal(["acme"], [{ expect: "is not empty", send: ENTER }]);
+    const result = await createInTerminal(["acme"], [{ expect: "is not empty", send: ENTER }]);
     expect(result.exit, result.output).toBe(130);
     expect(readdirSync(join(cwd, "acme")).sort()).toEqual([".git", "notes.txt"]);
   });
 
   it("empties the folder when asked, keeping .git, then writes the plugin", async () => {
     const folder = nonEmptyFolder();
-    const result = await inTerminal(["acme", "--no-git"], [{ expect: "is not empty", send: `${DOWN}${ENTER}` }, ...DEFAULTS_TO_THE_END]);
+    const result = await createInTerminal(["acme", "--no-git"], [{ expect: "is not empty", send: `${DOWN}${ENTER}` }, ...DEFAULTS_TO_THE_END]);
     expect(result.timedOut, result.output).toBeNull();
     expect(result.exit, result.output).toBe(0);
     expect(existsSync(join(folder, "notes.txt"))).toBe(false);
@@ -100,28 +83,24 @@ describe("in a terminal", () => {
 
   it("writes alongside the existing files when asked", async () => {
     const folder = nonEmptyFolder();
-    const result = await inTerminal(["acme", "--no-git"], [{ expect: "is not empty", send: `${DOWN}${DOWN}${ENTER}` }, ...DEFAULTS_TO_THE_END]);
+    const result = await createInTerminal(["acme", "--no-git"], [{ expect: "is not empty", send: `${DOWN}${DOWN}${ENTER}` }, ...DEFAULTS_TO_THE_END]);
     expect(result.exit, result.output).toBe(0);
     expect(readFileSync(join(folder, "notes.txt"), "utf8")).toBe("mine\n");
     expect(existsSync(join(folder, "flyte-task.config.ts"))).toBe(true);
   });
 
   it("says that list and dict defaults are JSON", async () => {
-    const result = await inTerminal(["acme", "--no-git"], [
-      { expect: "Plugin name", send: ENTER },
-      { expect: "Kind of task", send: ENTER },
-      { expect: "Flyte task type", send: ENTER },
-      { expect: "Container image", send: ENTER },
-      { expect: "output", send: ENTER },
+    const result = await createInTerminal(["acme", "--no-git"], [
+      ...DEFAULTS_TO_THE_END.slice(0, 5),
       { expect: "Add a config field", send: `y${ENTER}` },
       { expect: "Field name", send: `tags${ENTER}` },
       { expect: "Type", send: CTRL_C },
     ]);
     expect(result.exit).toBe(130);
     expect(readdirSync(cwd)).toEqual([]);
-    const later = await inTerminal(["acme", "--no-git", "--field", "x:str"], [{ expect: "Plugin name", send: CTRL_C }]);
+    const later = await createInTerminal(["acme", "--no-git", "--field", "x:str"], [{ expect: "Plugin name", send: CTRL_C }]);
     expect(later.exit).toBe(130);
-    const prompt = await inTerminal(["acme", "--no-git", "--name", "acme", "--kind", "generic", "--task-type", "acme", "--image", "x.io/a:1", "--output", "r:str"], [
+    const prompt = await createInTerminal(["acme", "--no-git", "--name", "acme", "--kind", "generic", "--task-type", "acme", "--image", "x.io/a:1", "--output", "r:str"], [
       { expect: "Add a config field", send: `y${ENTER}` },
       { expect: "Field name", send: `tags${ENTER}` },
       { expect: "Type", send: ENTER },
@@ -137,7 +116,7 @@ describe("in a terminal", () => {
     const slowPython = join(cwd, "slow-python");
     writeFileSync(slowPython, "#!/bin/sh\nsleep 30\n");
     chmodSync(slowPython, 0o755);
-    const result = await inTerminal(["acme", "--yes", "--no-git", "--install"], [{ expect: "install: creating .venv", send: CTRL_C }], { PYTHON: slowPython });
+    const result = await createInTerminal(["acme", "--yes", "--no-git", "--install"], [{ expect: "install: creating .venv", send: CTRL_C }], { PYTHON: slowPython });
     expect(result.exit, result.output).toBe(130);
     expect(result.output).toContain("Cancelled.");
     expect(result.output).toContain("The plugin is in acme");

@@ -11,6 +11,7 @@ import { run } from "../support/cli.js";
 import { passedCount, pytest, workDir } from "../support/plugin.js";
 import { REPO_ROOT } from "../support/python-env.js";
 import { PNPM, startRegistry, type Registry } from "../support/registry.js";
+import { CTRL_C, inTerminal } from "../support/terminal.js";
 
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -56,15 +57,7 @@ describe("npm init flyte-task", () => {
   // In a terminal: Ctrl-C at the first question. npm follows a non-zero exit of the tool with
   // five "npm error" lines; create-vite's cancel exits 0, and so does this one under npm init.
   it("cancels with Ctrl-C at a question in one line, without npm's error lines, and writes nothing", async () => {
-    const spec = {
-      argv: ["npm", "init", `flyte-task@${VERSION}`, "cancelled-plugin"],
-      cwd,
-      steps: [{ expect: "Plugin name", send: "\u0003" }],
-      timeout: 60,
-    };
-    const result = await run("python3", [join(REPO_ROOT, "test", "support", "pty-run.py")], { cwd, input: JSON.stringify(spec), env: registry!.env });
-    expect(result.status, result.stderr).toBe(0);
-    const terminal = JSON.parse(result.stdout) as { exit: number; output: string; timedOut: number | null };
+    const terminal = await inTerminal(["npm", "init", `flyte-task@${VERSION}`, "cancelled-plugin"], cwd, [{ expect: "Plugin name", send: CTRL_C }], registry!.env);
     expect(terminal.timedOut, terminal.output).toBeNull();
     expect(terminal.exit, terminal.output).toBe(0);
     expect(terminal.output).toMatch(/\nCancelled\.\r?\n/);
@@ -89,9 +82,8 @@ describe("pnpm create flyte-task", () => {
     expect(check.stdout).toContain("In sync with flyte-task.config.ts.");
 
     // pnpm adds nothing to a non-zero exit: the cancel keeps exit 130 here.
-    const spec = { argv: [PNPM, "create", `flyte-task@${VERSION}`, "cancelled-pnpm"], cwd, steps: [{ expect: "Plugin name", send: "\u0003" }], timeout: 60 };
-    const result = await run("python3", [join(REPO_ROOT, "test", "support", "pty-run.py")], { cwd, input: JSON.stringify(spec), env });
-    const terminal = JSON.parse(result.stdout) as { exit: number; output: string; timedOut: number | null };
+    const terminal = await inTerminal([PNPM, "create", `flyte-task@${VERSION}`, "cancelled-pnpm"], cwd, [{ expect: "Plugin name", send: CTRL_C }], env);
+    expect(terminal.timedOut, terminal.output).toBeNull();
     expect(terminal.exit, terminal.output).toBe(130);
     expect(terminal.output.trim().split("\n").at(-1)!.trim()).toBe("Cancelled.");
     expect(existsSync(join(cwd, "cancelled-pnpm"))).toBe(false);
